@@ -1,0 +1,5 @@
+export * from './bytes.js'
+export * from './layout.js'
+export * from './payloads.js'
+export * from './vaa.js'
+export * from './guardian-set.js'

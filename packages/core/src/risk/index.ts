@@ -1,0 +1,6 @@
+export * from './types.js'
+export * from './margin.js'
+export * from './operations.js'
+export * from './liquidation.js'
+export * from './adl.js'
+export * from './volatility.js'
