@@ -12,7 +12,7 @@ export type LiquidationParams = {
   fullLiquidationHealth: bigint
   /** At or below this total notional (WAD USD) everything is closed. @default 100e18 */
   dustNotional: bigint
-  /** Penalty on closed notional. @default 0.05e18 */
+  /** Penalty on closed notional; keep it below the smallest mmf so a partial liquidation raises health. @default 0.02e18 */
   penaltyRate: bigint
   /** Liquidator's part of the penalty; the insurance fund gets the rest. @default 0.5e18 */
   liquidatorShare: bigint
@@ -22,7 +22,7 @@ export const DEFAULT_LIQUIDATION: LiquidationParams = {
   closeFactor: WAD / 2n,
   fullLiquidationHealth: WAD / 2n,
   dustNotional: 100n * WAD,
-  penaltyRate: WAD / 20n,
+  penaltyRate: WAD / 50n,
   liquidatorShare: WAD / 2n,
 }
 

@@ -9,6 +9,7 @@ extern "C" {
     fn sol_keccak256(vals: *const u8, len: u64, out: *mut u8) -> u64;
     fn sol_secp256k1_recover(hash: *const u8, recovery_id: u64, sig: *const u8, out: *mut u8) -> u64;
     fn sol_create_program_address(seeds: *const u8, len: u64, program_id: *const u8, out: *mut u8) -> u64;
+    fn sol_try_find_program_address(seeds: *const u8, len: u64, program_id: *const u8, out: *mut u8, bump: *mut u8) -> u64;
     fn sol_invoke_signed_c(ix: *const u8, infos: *const u8, n_infos: u64, seeds: *const u8, n_seeds: u64) -> u64;
     fn sol_set_return_data(data: *const u8, len: u64);
     fn sol_get_clock_sysvar(out: *mut u8) -> u64;
@@ -108,6 +109,25 @@ pub fn create_program_address(seeds: &[&[u8]], program_id: &[u8; 32]) -> Option<
         sol_create_program_address(buf.as_ptr() as *const u8, seeds.len() as u64, program_id.as_ptr(), out.as_mut_ptr())
     };
     if rc == 0 { Some(out) } else { None }
+}
+
+/// Canonical program-derived address and its bump (`find_program_address`).
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub fn find_program_address(seeds: &[&[u8]], program_id: &[u8; 32]) -> Option<([u8; 32], u8)> {
+    let mut buf: [SolBytes; 4] = [SolBytes::of(&[]), SolBytes::of(&[]), SolBytes::of(&[]), SolBytes::of(&[])];
+    if seeds.len() > 4 {
+        return None;
+    }
+    for (i, s) in seeds.iter().enumerate() {
+        buf[i] = SolBytes::of(s);
+    }
+    let mut out = [0u8; 32];
+    let mut bump = 0u8;
+    // SAFETY: buf[..seeds.len()] describe live slices; program_id/out are 32 bytes; bump is 1 byte.
+    let rc = unsafe {
+        sol_try_find_program_address(buf.as_ptr() as *const u8, seeds.len() as u64, program_id.as_ptr(), out.as_mut_ptr(), &mut bump)
+    };
+    if rc == 0 { Some((out, bump)) } else { None }
 }
 
 /// Raw `sol_invoke_signed_c`; see `cpi.rs` for the typed builder.

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {GuardianVerifier} from "./GuardianVerifier.sol";
+import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
+import {IMessagePublisher} from "../interfaces/IMessagePublisher.sol";
+import {RiskLib} from "../libraries/RiskLib.sol";
+
+/// @title EngineState — MarginEngine storage, configuration and views
+/// @dev Layout is chosen for the credit path: one slot per (origin emitter) holds registration,
+///      rate-limit state and queue pointers; one slot per (chain, token) holds listing, credited
+///      total and the governor price; one slot per (account, asset) holds active|pending balances;
+///      replay protection is a bitmap per emitter (one warm-able word per 256 sequences).
+abstract contract EngineState is GuardianVerifier, IMessagePublisher {
+    uint8 public paused; // shares slot 0 with the current guardian set (read on every VAA anyway)
+
+    uint8 internal constant PAUSE_LOCK = 1;
+    uint8 internal constant PAUSE_CREDIT = 2;
+    uint8 internal constant PAUSE_WITHDRAW = 4;
+    uint8 internal constant PAUSE_OPEN = 8;
+    uint8 internal constant PAUSE_LIQUIDATE = 16;
+    uint256 internal constant RATE_WINDOW = 86_400;
+
+    /// @notice Per registered origin emitter: registration, governor state (whole USD), FIFO queue.
+    struct ChainState {
+        bool registered;
+        uint32 lastUpdate;
+        uint48 used;
+        uint48 limit;
+        uint48 largeTransfer;
+        uint32 qHead;
+        uint32 qTail;
+    }
+
+    /// @notice Hot per-(origin chain, token) slot.
+    struct AssetSlot {
+        uint128 credited; // cumulative amount credited (active + queued)
+        uint64 govPriceE8; // governor reference price, USD * 1e8 per whole token
+        uint8 decimals;
+        uint8 id; // 1..255 index into assetInfo
+    }
+
+    struct AssetInfo {
+        uint16 chain;
+        uint32 priceMarket;
+        uint64 weight;
+        uint64 pendingWeight;
+        uint8 decimals;
+        bytes32 token;
+    }
+
+    struct Market {
+        uint32 oracleId;
+        uint64 imf;
+        uint64 mmf;
+        uint64 feeRate;
+        bool listed;
+    }
+
+    struct Pos {
+        int128 size;
+        uint128 entry;
+    }
+
+    struct Queued {
+        bytes32 account;
+        uint128 amount;
+        uint8 assetId;
+        uint48 notional;
+        uint32 queuedAt;
+    }
+
+    address public admin;
+    uint64 internal _sequence;
+    uint8 public consistencyLevel;
+    IPriceOracle public immutable oracle;
+    uint32 public immutable queueDelay;
+
+    mapping(bytes32 emitterKey => ChainState) public chains;
+    mapping(uint16 chain => bytes32) public emitterOf;
+    mapping(bytes32 emitterKey => mapping(uint256 word => uint256)) internal _replay;
+    mapping(uint16 chain => mapping(uint32 => Queued)) public queue;
+
+    mapping(uint16 chain => mapping(bytes32 token => AssetSlot)) public assetSlots;
+    AssetInfo[256] public assetInfo;
+    uint8 public assetCount;
+
+    Market[256] public markets;
+    mapping(uint32 oracleId => uint8) public marketIndex; // index + 1
+    uint8 public marketCount;
+
+    mapping(bytes32 account => mapping(uint256 assetId => uint256)) internal _balances; // pending << 128 | active
+    mapping(bytes32 account => uint256) public assetMask;
+    mapping(bytes32 account => uint256) public marketMask;
+    mapping(bytes32 account => mapping(uint256 market => Pos)) public positions;
+    mapping(bytes32 account => int256) public settlement;
+
+    uint256 public insuranceFund;
+    uint256 public socializedLoss;
+    uint64 public nextWithdrawalId;
+    RiskLib.LiquidationParams public liquidationParams;
+
+    event EmitterRegistered(uint16 indexed chain, bytes32 emitter, uint48 limitUsd, uint48 largeTransferUsd);
+    event AssetListed(uint8 indexed id, uint16 chain, bytes32 token, uint32 priceMarket);
+    event MarketAdded(uint8 indexed index, uint32 oracleId);
+    event Paused(uint8 bits);
+
+    constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_) GuardianVerifier(vc) {
+        if (admin_ == address(0) || address(oracle_) == address(0)) revert InvalidParameter();
+        (oracle, admin, queueDelay, consistencyLevel) = (oracle_, admin_, queueDelay_ == 0 ? 86_400 : queueDelay_, 1);
+        liquidationParams = RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.05e18, 0.5e18);
+    }
+
+    modifier onlyAdmin() {
+        if (msg.sender != admin) revert Unauthorized();
+        _;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    function setPaused(uint8 bits) external onlyAdmin {
+        paused = bits;
+        emit Paused(bits);
+    }
+
+    function setConsistencyLevel(uint8 level) external onlyAdmin {
+        consistencyLevel = level;
+    }
+
+    function registerEmitter(uint16 chain, bytes32 emitter, uint48 limitUsd, uint48 largeTransferUsd) external onlyAdmin {
+        if (chain == 0 || emitter == 0 || limitUsd == 0 || largeTransferUsd == 0) revert InvalidParameter();
+        if (emitterOf[chain] != 0) revert InvalidParameter();
+        emitterOf[chain] = emitter;
+        chains[_emitterKey(chain, emitter)] = ChainState(true, uint32(block.timestamp), 0, limitUsd, largeTransferUsd, 0, 0);
+        emit EmitterRegistered(chain, emitter, limitUsd, largeTransferUsd);
+    }
+
+    function listAsset(AssetInfo calldata a, uint64 govPriceE8) external onlyAdmin returns (uint8 id) {
+        if (a.chain == 0 || a.token == 0 || a.decimals > 36 || a.weight > 1e18 || a.pendingWeight > a.weight) {
+            revert InvalidParameter();
+        }
+        if (assetSlots[a.chain][a.token].id != 0 || assetCount == 255) revert InvalidParameter();
+        oracle.getPrice(a.priceMarket); // UnknownMarket if the oracle does not list it
+        id = ++assetCount;
+        assetInfo[id] = a;
+        assetSlots[a.chain][a.token] = AssetSlot(0, govPriceE8, a.decimals, id);
+        emit AssetListed(id, a.chain, a.token, a.priceMarket);
+    }
+
+    function addMarket(uint32 oracleId, uint64 imf, uint64 mmf, uint64 feeRate) external onlyAdmin returns (uint8 index) {
+        if (mmf == 0 || mmf > imf || imf > 1e18 || feeRate > 1e18 || marketIndex[oracleId] != 0 || marketCount == 255) {
+            revert InvalidParameter();
+        }
+        oracle.getPrice(oracleId);
+        index = marketCount++;
+        markets[index] = Market(oracleId, imf, mmf, feeRate, true);
+        marketIndex[oracleId] = index + 1;
+        emit MarketAdded(index, oracleId);
+    }
+
+    function setLiquidationParams(RiskLib.LiquidationParams calldata p) external onlyAdmin {
+        if (p.closeFactor == 0 || p.closeFactor > 1e18 || p.fullLiquidationHealth > 1e18 || p.penaltyRate > 1e18 || p.liquidatorShare > 1e18) {
+            revert InvalidParameter();
+        }
+        liquidationParams = p;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IMessagePublisher
+    function nextSequence() external view returns (uint64) {
+        return _sequence;
+    }
+
+    function balanceOf(bytes32 account, uint8 assetId) external view returns (uint128 active, uint128 pending) {
+        uint256 b = _balances[account][assetId];
+        return (uint128(b), uint128(b >> 128));
+    }
+
+    /// @notice Whether the CollateralLocked / CollateralReleased VAA (emitterChain, emitter, sequence) was consumed.
+    function isConsumed(uint16 emitterChain, bytes32 emitter, uint64 sequence) external view returns (bool) {
+        return _replay[_emitterKey(emitterChain, emitter)][sequence >> 8] & (1 << (sequence & 255)) != 0;
+    }
+
+    function _emitterKey(uint16 chain, bytes32 emitter) internal pure returns (bytes32 k) {
+        assembly ("memory-safe") {
+            mstore(0x00, chain)
+            mstore(0x20, emitter)
+            k := keccak256(0x1e, 0x22)
+        }
+    }
+
+    function _publish(bytes memory payload) internal returns (uint64 seq) {
+        seq = _sequence++;
+        emit LogMessagePublished(address(this), seq, 0, payload, consistencyLevel);
+    }
+}

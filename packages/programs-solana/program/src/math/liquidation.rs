@@ -1,0 +1,106 @@
+//! Liquidation with penalty, insurance fund and bad debt, docs/protocol.md §8.
+
+use super::fixed::{mul_div_up, w_mul_down, w_mul_up};
+use super::i256::I256;
+use super::margin::{compute, notional, pnl, CollateralIn, PositionIn};
+use super::u256::U256;
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug)]
+pub struct LiquidationParams {
+    pub close_factor: U256,
+    pub full_liquidation_health: U256,
+    pub dust_notional: U256,
+    pub penalty_rate: U256,
+    pub liquidator_share: U256,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiquidationOut {
+    pub fraction: U256,
+    pub settlement: I256,
+    pub closed_notional: U256,
+    pub penalty: U256,
+    pub penalty_charged: U256,
+    pub liquidator_reward: U256,
+    pub insurance_fee: U256,
+    pub bad_debt: U256,
+    pub covered: U256,
+    pub socialized: U256,
+    pub insurance_after: U256,
+    pub equity_after: I256,
+}
+
+/// Liquidates in place: `positions[i].size` is reduced; returns the settlement and the split.
+pub fn liquidate(
+    collateral: &[CollateralIn],
+    settlement: &I256,
+    positions: &mut [PositionIn],
+    insurance_fund: &U256,
+    prm: &LiquidationParams,
+) -> Result<LiquidationOut> {
+    let h = compute(collateral, settlement, positions)?;
+    let wad = I256::from_u(U256::WAD)?;
+    if h.mm_req.is_zero() || h.health >= wad {
+        return Err(Error::AccountHealthy);
+    }
+    let mut total_notional = U256::ZERO;
+    for p in positions.iter() {
+        total_notional = total_notional.checked_add(&notional(&p.size, &p.mark)?)?;
+    }
+    let fraction = if h.health < I256::from_u(prm.full_liquidation_health)? || total_notional <= prm.dust_notional {
+        U256::WAD
+    } else {
+        prm.close_factor
+    };
+    let mut settle = *settlement;
+    let mut closed = U256::ZERO;
+    for p in positions.iter_mut() {
+        let abs = p.size.abs();
+        let want = mul_div_up(&abs, &fraction, &U256::WAD)?;
+        let close = if want < abs { want } else { abs };
+        let signed = I256::new(p.size.is_neg(), close)?;
+        settle = settle.checked_add(&pnl(&signed, &p.entry, &p.mark)?)?;
+        p.size = p.size.checked_sub(&signed)?;
+        closed = closed.checked_add(&mul_div_up(&close, &p.mark, &U256::WAD)?)?;
+    }
+    let penalty = w_mul_up(&closed, &prm.penalty_rate)?;
+    let mut equity = I256::from_u(h.collateral_value)?.checked_add(&settle)?;
+    let mut any_left = false;
+    for p in positions.iter() {
+        equity = equity.checked_add(&pnl(&p.size, &p.entry, &p.mark)?)?;
+        any_left |= !p.size.abs().is_zero();
+    }
+    let avail = equity.max0();
+    let charged = if penalty < avail { penalty } else { avail };
+    settle = settle.checked_sub(&I256::from_u(charged)?)?;
+    equity = equity.checked_sub(&I256::from_u(charged)?)?;
+    let reward = w_mul_down(&charged, &prm.liquidator_share)?;
+    let fee = charged.checked_sub(&reward)?;
+    let mut out = LiquidationOut {
+        fraction,
+        settlement: settle,
+        closed_notional: closed,
+        penalty,
+        penalty_charged: charged,
+        liquidator_reward: reward,
+        insurance_fee: fee,
+        bad_debt: U256::ZERO,
+        covered: U256::ZERO,
+        socialized: U256::ZERO,
+        insurance_after: insurance_fund.checked_add(&fee)?,
+        equity_after: equity,
+    };
+    if !any_left && equity.is_neg() {
+        let bad = equity.abs();
+        let pool = out.insurance_after;
+        let covered = if pool < bad { pool } else { bad };
+        out.bad_debt = bad;
+        out.covered = covered;
+        out.socialized = bad.checked_sub(&covered)?;
+        out.insurance_after = pool.checked_sub(&covered)?;
+        out.settlement = settle.checked_add(&I256::from_u(bad)?)?;
+        out.equity_after = I256::ZERO;
+    }
+    Ok(out)
+}
