@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {EngineState} from "./base/EngineState.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {BreakerLib} from "./libraries/BreakerLib.sol";
+import {MathLib} from "./libraries/MathLib.sol";
+import {PayloadLib} from "./libraries/PayloadLib.sol";
+import {RiskLib} from "./libraries/RiskLib.sol";
+
+/// @title MarginEngine — cross-margin risk engine crediting remote collateral from VAAs
+/// @notice Credits CollateralLocked VAAs from registered vault emitters (each once), opens and
+///         closes perpetual positions at the oracle price, approves withdrawals that keep the
+///         account at or above initial margin (emitting WithdrawalApproved for the origin vault),
+///         liquidates below health 1 and absorbs bad debt (insurance fund, then socialized).
+contract MarginEngine is EngineState {
+    event CollateralCredited(bytes32 indexed account, uint16 indexed originChain, uint8 assetId, uint128 amount, uint64 sequence, bool queued);
+    event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
+    event PositionChanged(bytes32 indexed account, uint32 indexed marketId, int256 size, uint256 entryPrice, int256 realizedPnl, uint256 fee);
+    event WithdrawalApproved(bytes32 indexed account, uint64 indexed withdrawalId, uint8 assetId, uint128 amount, bytes32 recipient);
+    event Liquidated(bytes32 indexed account, address indexed liquidator, uint256 closedNotional, uint256 penaltyCharged, uint256 badDebt, uint256 socialized);
+
+    constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_)
+        EngineState(vc, oracle_, admin_, queueDelay_)
+    {}
+
+    // ------------------------------------------------------------------ credit
+
+    /// @notice Verifies a CollateralLocked VAA and credits (or queues, under the rate limit) the collateral.
+    function credit(bytes calldata vaa) external {
+        if (paused & PAUSE_CREDIT != 0) revert OperationPaused();
+        (uint256 o,) = _verify(vaa);
+        uint16 emitterChain;
+        bytes32 emitter;
+        uint64 seq;
+        uint256 p = o + 51; // payload start
+        uint256 w;
+        assembly ("memory-safe") {
+            let base := add(vaa.offset, o)
+            emitterChain := shr(240, calldataload(add(base, 8)))
+            emitter := calldataload(add(base, 10))
+            seq := shr(192, calldataload(add(base, 42)))
+            w := calldataload(add(vaa.offset, p))
+        }
+        // Fast path header check; anything unusual goes through the strict decoder for the precise error.
+        if (vaa.length - p != 116 || w >> 240 != 0x0101) PayloadLib.decodeCollateralLocked(vaa[p:]);
+        if (uint16(w >> 224) != chainId) revert WrongDestinationChain();
+        bytes32 account = bytes32(vaa[p + 4:p + 36]);
+        bytes32 token = bytes32(vaa[p + 36:p + 68]);
+        uint128 amount = uint128(bytes16(vaa[p + 68:p + 84]));
+
+        bytes32 key = _emitterKey(emitterChain, emitter);
+        ChainState memory cs = chains[key];
+        if (!cs.registered) revert UnknownEmitter();
+        uint256 word = _replay[key][seq >> 8];
+        uint256 bit = 1 << (seq & 255);
+        if (word & bit != 0) revert VaaAlreadyConsumed();
+        if (amount == 0) revert ZeroAmount();
+        AssetSlot memory a = assetSlots[emitterChain][token];
+        if (a.id == 0) revert UnknownAsset();
+
+        uint48 usd = _notionalUsd(amount, a);
+        _decay(cs);
+        bool queued = cs.qHead != cs.qTail || usd > cs.largeTransfer || uint256(cs.used) + usd > cs.limit;
+
+        _replay[key][seq >> 8] = word | bit;
+        a.credited += amount;
+        assetSlots[emitterChain][token].credited = a.credited;
+        uint256 bal = _balances[account][a.id];
+        if (bal == 0) assetMask[account] |= 1 << a.id;
+        if (queued) {
+            queue[emitterChain][cs.qTail] = Queued(account, amount, a.id, usd, uint32(block.timestamp));
+            cs.qTail++;
+            _balances[account][a.id] = bal + (uint256(amount) << 128);
+        } else {
+            cs.used += usd;
+            _balances[account][a.id] = bal + amount;
+        }
+        chains[key] = cs;
+        emit CollateralCredited(account, emitterChain, a.id, amount, seq, queued);
+    }
+
+    /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now fit.
+    /// @return released number of entries moved from pending to active (0 when none is due).
+    function releaseQueued(uint16 originChain, uint256 max) external returns (uint256 released) {
+        bytes32 key = _emitterKey(originChain, emitterOf[originChain]);
+        ChainState memory cs = chains[key];
+        if (!cs.registered) revert UnknownEmitter();
+        _decay(cs);
+        while (cs.qHead != cs.qTail && released < max) {
+            Queued memory q = queue[originChain][cs.qHead];
+            bool due = block.timestamp >= uint256(q.queuedAt) + queueDelay;
+            bool fits = q.notional <= cs.largeTransfer && uint256(cs.used) + q.notional <= cs.limit;
+            if (!due && !fits) break;
+            cs.used = uint256(cs.used) + q.notional > type(uint48).max ? type(uint48).max : cs.used + q.notional;
+            _balances[q.account][q.assetId] = _balances[q.account][q.assetId] - (uint256(q.amount) << 128) + q.amount;
+            delete queue[originChain][cs.qHead];
+            emit QueueReleased(originChain, cs.qHead, q.account, q.assetId, q.amount);
+            cs.qHead++;
+            released++;
+        }
+        chains[key] = cs;
+    }
+
+    /// @dev Governor notional in whole USD, rounded up (counts against the limit in the protocol's favour).
+    function _notionalUsd(uint128 amount, AssetSlot memory a) private pure returns (uint48) {
+        uint256 usd = MathLib.mulDivUp(amount, a.govPriceE8, 10 ** (uint256(a.decimals) + 8));
+        return usd > type(uint48).max ? type(uint48).max : uint48(usd);
+    }
+
+    /// @dev Linear refill: capacity returns at `limit` per RATE_WINDOW seconds.
+    function _decay(ChainState memory cs) private view {
+        uint256 freed = uint256(cs.limit) * (block.timestamp - cs.lastUpdate) / RATE_WINDOW;
+        cs.used = freed >= cs.used ? 0 : uint48(cs.used - freed);
+        cs.lastUpdate = uint32(block.timestamp);
+    }
+
+    // ------------------------------------------------------------------ trading
+
+    /// @notice Opens, increases, reduces, closes or flips the caller's position in `marketId` at the oracle price.
+    function trade(uint32 marketId, int256 sizeDelta) external {
+        bytes32 account = bytes32(uint256(uint160(msg.sender)));
+        uint8 idx = marketIndex[marketId];
+        if (idx == 0) revert UnknownMarket();
+        uint256 mi = idx - 1;
+        Pos memory pos = positions[account][mi];
+        bool adds = pos.size == 0 || (pos.size > 0) == (sizeDelta > 0)
+            || MathLib.abs(sizeDelta) > 2 * MathLib.abs(int256(pos.size));
+        if (adds && paused & PAUSE_OPEN != 0) revert OperationPaused();
+        (uint256 price,) = oracle.priceFor(marketId, adds ? BreakerLib.OP_OPEN : BreakerLib.OP_CLOSE);
+
+        (int256 size, uint256 entry, int256 realized) = RiskLib.applyTrade(pos.size, pos.entry, sizeDelta, price);
+        if (size > type(int128).max || size < type(int128).min || entry > type(uint128).max) revert Overflow();
+        uint256 fee = RiskLib.tradeFee(sizeDelta, price, markets[mi].feeRate);
+        settlement[account] += realized - MathLib.toInt(fee);
+        insuranceFund += fee;
+        positions[account][mi] = Pos(int128(size), uint128(entry));
+        if (size == 0) marketMask[account] &= ~(1 << mi);
+        else marketMask[account] |= 1 << mi;
+        bool addsExposure = MathLib.abs(size) > MathLib.abs(pos.size) || (pos.size != 0 && size != 0 && (size > 0) != (pos.size > 0));
+        if (addsExposure) {
+            RiskLib.Health memory h = health(account);
+            if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
+        }
+        emit PositionChanged(account, marketId, size, entry, realized, fee);
+    }
+
+    // ------------------------------------------------------------------ withdrawals
+
+    /// @notice Approves a withdrawal of the caller's active collateral if equity stays >= initial
+    ///         requirement, and publishes WithdrawalApproved for the origin vault.
+    function requestWithdrawal(uint8 assetId, uint128 amount, bytes32 recipient) external returns (uint64 withdrawalId) {
+        if (paused & PAUSE_WITHDRAW != 0) revert OperationPaused();
+        if (amount == 0) revert ZeroAmount();
+        if (recipient == 0) revert InvalidParameter();
+        AssetInfo memory info = assetInfo[assetId];
+        if (info.chain == 0) revert UnknownAsset();
+        bytes32 account = bytes32(uint256(uint160(msg.sender)));
+        uint256 bal = _balances[account][assetId];
+        if (uint128(bal) < amount) revert InsufficientCollateral();
+        _checkMarkets(account, BreakerLib.OP_WITHDRAW);
+        _balances[account][assetId] = bal - amount;
+        RiskLib.Health memory h = health(account);
+        if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
+        withdrawalId = nextWithdrawalId++;
+        _publish(PayloadLib.encode(PayloadLib.WithdrawalApproved(info.chain, account, info.token, amount, recipient, withdrawalId)));
+        emit WithdrawalApproved(account, withdrawalId, assetId, amount, recipient);
+    }
+
+    // ------------------------------------------------------------------ liquidation
+
+    /// @notice Liquidates `account` (anyone may): closes the liquidation fraction of every position at
+    ///         the oracle price; the penalty goes to the caller's settlement and the insurance fund.
+    function liquidate(bytes32 account) external {
+        if (paused & PAUSE_LIQUIDATE != 0) revert OperationPaused();
+        _checkMarkets(account, BreakerLib.OP_LIQUIDATE);
+        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx) = _load(account);
+        RiskLib.Liquidation memory r = RiskLib.liquidate(cs, ps, settlement[account], insuranceFund, liquidationParams);
+        for (uint256 i; i < ps.length; ++i) {
+            positions[account][mIdx[i]].size = int128(ps[i].size);
+            if (ps[i].size == 0) {
+                positions[account][mIdx[i]].entry = 0;
+                marketMask[account] &= ~(1 << mIdx[i]);
+            }
+        }
+        settlement[account] = r.settlementAfter;
+        insuranceFund = r.insuranceFundAfter;
+        if (r.socialized != 0) socializedLoss += r.socialized;
+        if (r.liquidatorReward != 0) settlement[bytes32(uint256(uint160(msg.sender)))] += int256(r.liquidatorReward);
+        emit Liquidated(account, msg.sender, r.closedNotional, r.penaltyCharged, r.badDebt, r.socialized);
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /// @notice Health of `account` at current oracle prices (docs/protocol.md §7).
+    function health(bytes32 account) public view returns (RiskLib.Health memory) {
+        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps,) = _load(account);
+        return RiskLib.evaluate(cs, ps, settlement[account]);
+    }
+
+    function _checkMarkets(bytes32 account, uint8 op) private view {
+        uint256 mask = marketMask[account];
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) oracle.priceFor(markets[i].oracleId, op);
+            mask >>= 1;
+        }
+    }
+
+    function _load(bytes32 account)
+        internal
+        view
+        returns (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx)
+    {
+        uint256 am = assetMask[account];
+        cs = new RiskLib.Collateral[](2 * _popcount(am));
+        uint256 n;
+        for (uint256 id; am != 0; ++id) {
+            if (am & 1 != 0) {
+                AssetInfo memory a = assetInfo[id];
+                uint256 bal = _balances[account][id];
+                (uint256 price,) = oracle.priceFor(a.priceMarket, 0);
+                cs[n++] = RiskLib.Collateral(uint128(bal), a.decimals, price, a.weight, a.pendingWeight, false);
+                cs[n++] = RiskLib.Collateral(bal >> 128, a.decimals, price, a.weight, a.pendingWeight, true);
+            }
+            am >>= 1;
+        }
+        uint256 mm = marketMask[account];
+        ps = new RiskLib.Position[](_popcount(mm));
+        mIdx = new uint256[](ps.length);
+        n = 0;
+        for (uint256 i; mm != 0; ++i) {
+            if (mm & 1 != 0) {
+                Market memory m = markets[i];
+                Pos memory pos = positions[account][i];
+                (uint256 price, uint256 vol) = oracle.priceFor(m.oracleId, 0);
+                mIdx[n] = i;
+                ps[n++] = RiskLib.Position(pos.size, pos.entry, price, m.imf, m.mmf, vol);
+            }
+            mm >>= 1;
+        }
+    }
+
+    function _popcount(uint256 x) private pure returns (uint256 c) {
+        for (; x != 0; x &= x - 1) ++c;
+    }
+}
