@@ -1,8 +1,8 @@
 import { InvalidParameterError } from '../errors/input.js'
 import { AccountHealthyError } from '../errors/margin.js'
 import { WAD } from '../math/constants.js'
-import { abs, floorDiv, min, mulDivUp, wMulDown, wMulUp } from '../math/fixed-point.js'
-import { evaluateAccount, marketOf, type AccountHealth } from './margin.js'
+import { abs, min, mulDivUp, wMulDown, wMulUp } from '../math/fixed-point.js'
+import { evaluateAccount, marketOf, positionPnl, type AccountHealth } from './margin.js'
 import type { Account, RiskContext } from './types.js'
 
 export type LiquidationParams = {
@@ -75,10 +75,11 @@ export function liquidate(account: Account, ctx: RiskContext, insuranceFund: big
     const size = abs(p.size)
     const close = min(size, mulDivUp(size, fraction, WAD))
     const closeSigned = p.size < 0n ? -close : close
-    const pnl = floorDiv(closeSigned * (mark - p.entryPrice), WAD)
-    realizedPnl += pnl
+    const rest = { ...p, size: p.size - closeSigned }
+    // Realized = pnl(whole) - pnl(rest): splitting a position never creates or loses a unit.
+    realizedPnl += positionPnl(p, mark) - positionPnl(rest, mark)
     closedNotional += mulDivUp(close, mark, WAD)
-    return { ...p, size: p.size - closeSigned }
+    return rest
   })
   settlement += realizedPnl
   const remaining = positions.filter((p) => p.size !== 0n)

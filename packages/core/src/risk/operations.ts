@@ -1,8 +1,8 @@
 import { InvalidAmountError, InvalidParameterError, ZeroAmountError } from '../errors/input.js'
 import { InsufficientCollateralError, InsufficientMarginError } from '../errors/margin.js'
 import { WAD } from '../math/constants.js'
-import { abs, floorDiv, mulDivDown, mulDivUp, wMulUp } from '../math/fixed-point.js'
-import { assetOf, evaluateAccount, marketOf, type AccountHealth } from './margin.js'
+import { abs, mulDivDown, mulDivUp, wMulUp } from '../math/fixed-point.js'
+import { assetOf, evaluateAccount, marketOf, positionPnl, type AccountHealth } from './margin.js'
 import type { Account, Position, RiskContext } from './types.js'
 
 export type TradeResult = { account: Account; fee: bigint; realizedPnl: bigint; health: AccountHealth }
@@ -32,11 +32,12 @@ export function trade(account: Account, market: string, sizeDelta: bigint, ctx: 
     pos.entryPrice = next > 0n ? mulDivUp(num, 1n, abs(next)) : mulDivDown(num, 1n, abs(next))
     pos.size = next
   } else {
-    const closing = abs(sizeDelta) < abs(old) ? abs(sizeDelta) : abs(old)
-    const closedSigned = old > 0n ? closing : -closing
-    realizedPnl = floorDiv(closedSigned * (price - pos.entryPrice), WAD)
+    const flips = abs(sizeDelta) > abs(old)
+    const before = positionPnl(pos, price)
     pos.size = old + sizeDelta
-    if (abs(sizeDelta) > abs(old)) pos.entryPrice = price
+    // Realized = pnl(old) - pnl(remaining at the same entry): exact, no unit lost to rounding.
+    realizedPnl = before - (flips ? 0n : positionPnl(pos, price))
+    if (flips) pos.entryPrice = price
   }
   const fee = wMulUp(mulDivUp(abs(sizeDelta), price, WAD), feeRate)
   const settlement = account.settlement + realizedPnl - fee
