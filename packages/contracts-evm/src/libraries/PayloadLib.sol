@@ -145,6 +145,9 @@ library PayloadLib {
             e.conf = uint128(_read(b, o + 20, 16));
             e.emaPrice = uint128(_read(b, o + 36, 16));
             e.volMultiplier = uint128(_read(b, o + 52, 16));
+            if (i > 0 && e.marketId <= p.entries[i - 1].marketId) revert E.NonCanonicalEncoding();
+            if (e.price == 0 || e.emaPrice == 0) revert E.InvalidPrice();
+            if (e.volMultiplier < 1e18) revert E.InvalidParameter();
         }
     }
 
@@ -160,23 +163,34 @@ library PayloadLib {
         if (b.length > size) revert E.TrailingBytes();
         p.keys = new address[](k);
         for (uint256 i; i < k; ++i) {
-            p.keys[i] = address(uint160(_read(b, 9 + 20 * i, 20)));
+            address key = address(uint160(_read(b, 9 + 20 * i, 20)));
+            if (key == address(0)) revert E.NonCanonicalEncoding();
+            for (uint256 j; j < i; ++j) {
+                if (p.keys[j] == key) revert E.NonCanonicalEncoding();
+            }
+            p.keys[i] = key;
         }
     }
 
     // ---------------------------------------------------------------- encoders
 
     function encode(CollateralLocked memory p) internal pure returns (bytes memory) {
+        if (p.amount == 0) revert E.ZeroAmount();
+        if (p.destinationChain == 0) revert E.InvalidParameter();
         return abi.encodePacked(COLLATERAL_LOCKED, VERSION, p.destinationChain, p.account, p.asset, p.amount, p.depositor);
     }
 
     function encode(WithdrawalApproved memory p) internal pure returns (bytes memory) {
+        if (p.amount == 0) revert E.ZeroAmount();
+        if (p.originChain == 0) revert E.InvalidParameter();
         return abi.encodePacked(
             WITHDRAWAL_APPROVED, VERSION, p.originChain, p.account, p.asset, p.amount, p.recipient, p.withdrawalId
         );
     }
 
     function encode(CollateralReleased memory p) internal pure returns (bytes memory) {
+        if (p.amount == 0) revert E.ZeroAmount();
+        if (p.positionChain == 0) revert E.InvalidParameter();
         return abi.encodePacked(COLLATERAL_RELEASED, VERSION, p.positionChain, p.withdrawalId, p.asset, p.amount, p.recipient);
     }
 

@@ -214,7 +214,7 @@ contract VerifierTest is VaaTestBase {
         address[] memory dup = makeGuardiansKeep(2);
         dup[1] = dup[0];
         bytes memory up = _upgradeVaa(0, 1, dup, GOV_CHAIN, GOV_EMITTER);
-        vm.expectRevert(E.InvalidParameter.selector);
+        vm.expectRevert(E.NonCanonicalEncoding.selector);
         verifier.submitGuardianSetUpgrade(up);
         assertEq(verifier.guardianSetIndex(), 0);
     }
