@@ -124,8 +124,8 @@ contract MarginEngine is EngineState {
         if (idx == 0) revert UnknownMarket();
         uint256 mi = idx - 1;
         Pos memory pos = positions[account][mi];
-        bool adds = pos.size == 0 || (pos.size > 0) == (sizeDelta > 0)
-            || MathLib.abs(sizeDelta) > 2 * MathLib.abs(int256(pos.size));
+        // Adds exposure: opens, increases or flips (a flip leaves a position on the other side).
+        bool adds = pos.size == 0 || (pos.size > 0) == (sizeDelta > 0) || MathLib.abs(sizeDelta) > MathLib.abs(pos.size);
         if (adds && paused & PAUSE_OPEN != 0) revert OperationPaused();
         (uint256 price,) = oracle.priceFor(marketId, adds ? BreakerLib.OP_OPEN : BreakerLib.OP_CLOSE);
 
@@ -137,8 +137,7 @@ contract MarginEngine is EngineState {
         positions[account][mi] = Pos(int128(size), uint128(entry));
         if (size == 0) marketMask[account] &= ~(1 << mi);
         else marketMask[account] |= 1 << mi;
-        bool addsExposure = MathLib.abs(size) > MathLib.abs(pos.size) || (pos.size != 0 && size != 0 && (size > 0) != (pos.size > 0));
-        if (addsExposure) {
+        if (adds) {
             RiskLib.Health memory h = health(account);
             if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
         }

@@ -177,7 +177,7 @@ library RiskLib {
         r.insuranceFee = r.penaltyCharged - r.liquidatorReward;
         r.insuranceFundAfter = insuranceFund + r.insuranceFee;
         int256 equity = afterClose.equity - int256(r.penaltyCharged);
-        if (afterClose.mmReq == 0 && equity < 0) {
+        if (_noneOpen(ps) && equity < 0) {
             r.badDebt = uint256(-equity);
             r.covered = MathLib.min(r.insuranceFundAfter, r.badDebt);
             r.socialized = r.badDebt - r.covered;
@@ -185,5 +185,12 @@ library RiskLib {
             settlement += int256(r.badDebt);
         }
         r.settlementAfter = settlement;
+    }
+
+    function _noneOpen(Position[] memory ps) private pure returns (bool) {
+        for (uint256 i; i < ps.length; ++i) {
+            if (ps[i].size != 0) return false;
+        }
+        return true;
     }
 }
