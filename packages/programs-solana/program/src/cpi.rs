@@ -59,8 +59,17 @@ fn info(a: &AccountInfo) -> SolAccountInfo {
     }
 }
 
-/// Invokes `program` with `metas` = (account, writable, signer) and PDA `signers` seed sets.
-fn invoke(program: &[u8; 32], metas: &[(&AccountInfo, bool, bool)], data: &[u8], signers: &[&[&[u8]]]) -> Result<()> {
+/// One cross-program call: `metas` = (account, writable, signer), PDA `signers` seed sets.
+/// (Grouped in a struct: BPF passes at most five arguments in registers.)
+struct Cpi<'a> {
+    program: &'a [u8; 32],
+    metas: &'a [(&'a AccountInfo, bool, bool)],
+    data: &'a [u8],
+    signers: &'a [&'a [&'a [u8]]],
+}
+
+fn invoke(c: &Cpi) -> Result<()> {
+    let (program, metas, data, signers) = (c.program, c.metas, c.data, c.signers);
     const N: usize = 4;
     if metas.len() > N || signers.len() > 2 {
         return Err(fail(Error::InvalidParameter, "cpi: too many accounts"));
@@ -102,9 +111,18 @@ fn invoke(program: &[u8; 32], metas: &[(&AccountInfo, bool, bool)], data: &[u8],
     Ok(())
 }
 
-/// Creates `new` (a PDA signed by `seeds`) with `space` bytes owned by `owner`, paid by `payer`.
-/// Works even if someone pre-funded the address (transfer + allocate + assign).
-pub fn create_pda(payer: &AccountInfo, new: &AccountInfo, space: usize, owner: &[u8; 32], seeds: &[&[u8]]) -> Result<()> {
+/// A PDA to create: `account` (signed by `seeds`, bump included) with `space` bytes owned by `owner`.
+pub struct NewAccount<'a> {
+    pub payer: &'a AccountInfo,
+    pub account: &'a AccountInfo,
+    pub space: usize,
+    pub owner: &'a [u8; 32],
+    pub seeds: &'a [&'a [u8]],
+}
+
+/// Creates the account; works even if someone pre-funded the address (transfer + allocate + assign).
+pub fn create_pda(n: &NewAccount) -> Result<()> {
+    let (payer, new, space, owner, seeds) = (n.payer, n.account, n.space, n.owner, n.seeds);
     let rent = sys::rent_exempt_minimum(space);
     let have = new.lamports();
     if have == 0 {
@@ -112,35 +130,33 @@ pub fn create_pda(payer: &AccountInfo, new: &AccountInfo, space: usize, owner: &
         d[4..12].copy_from_slice(&rent.to_le_bytes());
         d[12..20].copy_from_slice(&(space as u64).to_le_bytes());
         d[20..52].copy_from_slice(owner);
-        return invoke(&SYSTEM_PROGRAM_ID, &[(payer, true, true), (new, true, true)], &d, &[seeds]);
+        return invoke(&Cpi { program: &SYSTEM_PROGRAM_ID, metas: &[(payer, true, true), (new, true, true)], data: &d, signers: &[seeds] });
     }
     if have < rent {
         let mut t = [0u8; 12];
         t[0] = 2;
         t[4..12].copy_from_slice(&(rent - have).to_le_bytes());
-        invoke(&SYSTEM_PROGRAM_ID, &[(payer, true, true), (new, true, false)], &t, &[])?;
+        invoke(&Cpi { program: &SYSTEM_PROGRAM_ID, metas: &[(payer, true, true), (new, true, false)], data: &t, signers: &[] })?;
     }
     let mut a = [0u8; 12];
     a[0] = 8;
     a[4..12].copy_from_slice(&(space as u64).to_le_bytes());
-    invoke(&SYSTEM_PROGRAM_ID, &[(new, true, true)], &a, &[seeds])?;
+    invoke(&Cpi { program: &SYSTEM_PROGRAM_ID, metas: &[(new, true, true)], data: &a, signers: &[seeds] })?;
     let mut o = [0u8; 36];
     o[0] = 1;
     o[4..36].copy_from_slice(owner);
-    invoke(&SYSTEM_PROGRAM_ID, &[(new, true, true)], &o, &[seeds])
+    invoke(&Cpi { program: &SYSTEM_PROGRAM_ID, metas: &[(new, true, true)], data: &o, signers: &[seeds] })
 }
 
-/// SPL Token `Transfer { amount }` from `source` to `dest`, authorized by `authority`
-/// (a PDA when `seeds` is given, else a transaction signer).
-pub fn token_transfer(source: &AccountInfo, dest: &AccountInfo, authority: &AccountInfo, amount: u64, seeds: Option<&[&[u8]]>) -> Result<()> {
+/// SPL Token `Transfer { amount }` for `[source, dest, authority]`; the authority is a PDA
+/// signed by `seeds` when they are non-empty, else a transaction signer.
+pub fn token_transfer(accs: &[&AccountInfo; 3], amount: u64, seeds: &[&[u8]]) -> Result<()> {
     let mut d = [0u8; 9];
     d[0] = 3;
     d[1..9].copy_from_slice(&amount.to_le_bytes());
-    let metas = [(source, true, false), (dest, true, false), (authority, false, true)];
-    match seeds {
-        Some(s) => invoke(&TOKEN_PROGRAM_ID, &metas, &d, &[s]),
-        None => invoke(&TOKEN_PROGRAM_ID, &metas, &d, &[]),
-    }
+    let metas = [(accs[0], true, false), (accs[1], true, false), (accs[2], false, true)];
+    let signers: &[&[&[u8]]] = if seeds.is_empty() { &[] } else { &[seeds] };
+    invoke(&Cpi { program: &TOKEN_PROGRAM_ID, metas: &metas, data: &d, signers })
 }
 
 /// SPL Token `InitializeAccount3 { owner }` for a freshly allocated token account.
@@ -148,5 +164,5 @@ pub fn token_initialize_account(account: &AccountInfo, mint: &AccountInfo, owner
     let mut d = [0u8; 33];
     d[0] = 18;
     d[1..33].copy_from_slice(owner);
-    invoke(&TOKEN_PROGRAM_ID, &[(account, true, false), (mint, false, false)], &d, &[])
+    invoke(&Cpi { program: &TOKEN_PROGRAM_ID, metas: &[(account, true, false), (mint, false, false)], data: &d, signers: &[] })
 }

@@ -5,16 +5,25 @@
 #![cfg_attr(not(test), no_std)]
 #![allow(clippy::missing_safety_doc)]
 
-pub mod account;
-pub mod cpi;
-pub mod entrypoint;
 pub mod error;
 pub mod math;
 pub mod payload;
-pub mod pda;
-pub mod processor;
 pub mod state;
 pub mod sys;
+
+// Modules that need the runtime's syscalls only exist in the on-chain build; host builds
+// (`rustc --test`) cover the pure math and codecs.
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub mod account;
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub mod cpi;
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub mod entrypoint;
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub mod pda;
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+pub mod processor;
+#[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
 pub mod vaa;
 
 /// Number of guardians a set may hold (protocol §4: keyCount 1..19).

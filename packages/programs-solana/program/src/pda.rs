@@ -3,7 +3,6 @@
 //! one-account-per-owner rule cannot be bypassed with another bump.
 
 use crate::account::AccountInfo;
-use crate::error::{fail, Error, Result};
 use crate::sys;
 
 pub const SEED_CONFIG: &[u8] = b"config";
@@ -18,10 +17,10 @@ pub const SEED_CONSUMED: &[u8] = b"consumed";
 pub const SEED_ACCOUNT: &[u8] = b"account";
 pub const SEED_MARKET: &[u8] = b"market";
 
-/// Checks `acc` is the canonical PDA of `seeds` and returns its bump.
-pub fn expect_pda(acc: &AccountInfo, seeds: &[&[u8]], program_id: &[u8; 32], what: &str) -> Result<u8> {
+/// The bump if `acc` is the canonical PDA of `seeds`, else None.
+pub fn canonical_bump(acc: &AccountInfo, seeds: &[&[u8]], program_id: &[u8; 32]) -> Option<u8> {
     match sys::find_program_address(seeds, program_id) {
-        Some((key, bump)) if &key == acc.key() => Ok(bump),
-        _ => Err(fail(Error::InvalidParameter, what)),
+        Some((key, bump)) if &key == acc.key() => Some(bump),
+        _ => None,
     }
 }

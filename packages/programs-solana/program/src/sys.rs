@@ -3,6 +3,8 @@
 
 #[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
 extern "C" {
+    fn sol_memset_(dst: *mut u8, c: u8, n: u64);
+    fn sol_memcpy_(dst: *mut u8, src: *const u8, n: u64);
     fn sol_log_(msg: *const u8, len: u64);
     fn sol_log_64_(a: u64, b: u64, c: u64, d: u64, e: u64);
     fn sol_log_data(data: *const u8, len: u64);
@@ -14,7 +16,8 @@ extern "C" {
     fn sol_set_return_data(data: *const u8, len: u64);
     fn sol_get_clock_sysvar(out: *mut u8) -> u64;
     fn sol_get_rent_sysvar(out: *mut u8) -> u64;
-    fn abort() -> !;
+    #[link_name = "abort"]
+    fn sol_abort() -> !;
 }
 
 /// A byte slice as the runtime's `SolBytes { addr, len }`.
@@ -28,6 +31,37 @@ impl SolBytes {
     pub fn of(s: &[u8]) -> Self {
         SolBytes { addr: s.as_ptr(), len: s.len() as u64 }
     }
+}
+
+/// Copies `src` into the start of `dst` (lengths may be dynamic): the sol_memcpy_ syscall on
+/// chain, because upstream LLVM's BPF backend cannot emit a call to `memcpy`.
+pub fn copy(dst: &mut [u8], src: &[u8]) {
+    let n = src.len().min(dst.len());
+    #[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+    // SAFETY: both ranges are n valid bytes and do not overlap (distinct borrows).
+    unsafe {
+        sol_memcpy_(dst.as_mut_ptr(), src.as_ptr(), n as u64)
+    };
+    #[cfg(not(any(target_arch = "bpf", target_arch = "sbf")))]
+    dst[..n].copy_from_slice(&src[..n]);
+}
+
+/// Zeroes `n` bytes at `dst` with the sol_memset_ syscall (large memsets cannot be lowered by
+/// upstream LLVM's BPF backend).
+///
+/// # Safety
+/// `dst` must be valid for `n` writable bytes.
+pub unsafe fn zero(dst: *mut u8, n: usize) {
+    #[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        sol_memset_(dst, 0, n as u64)
+    };
+    #[cfg(not(any(target_arch = "bpf", target_arch = "sbf")))]
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        core::ptr::write_bytes(dst, 0, n)
+    };
 }
 
 pub fn log(msg: &str) {
@@ -170,7 +204,7 @@ pub fn abort() -> ! {
     #[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
     // SAFETY: abort never returns; the runtime fails the instruction.
     unsafe {
-        abort()
+        sol_abort()
     }
     #[cfg(not(any(target_arch = "bpf", target_arch = "sbf")))]
     panic!("abort")

@@ -11,6 +11,19 @@ export const MM_PROGRAM_START = 0x1_0000_0000;
 /** Compiler-emitted libc calls and the Solana syscalls with the same calling convention. */
 const LIBC_TO_SYSCALL: Record<string, string> = { memcpy: 'sol_memcpy_', memmove: 'sol_memmove_', memset: 'sol_memset_' };
 
+/**
+ * Panic entry points of Rust's `core` that are not part of the LTO module (core's prebuilt
+ * rlib is not bitcode). With panic=abort they end the program, so they are bound to the
+ * `abort` syscall. Matches v0-mangled names of `core::panicking::*` and `core::slice::index::*_fail`.
+ */
+export function isCorePanic(name: string): boolean {
+  return /4core/.test(name) && (/panicking/.test(name) || /index\d+\w*_fail/.test(name) || /_fail$/.test(name));
+}
+
+function resolveExternal(name: string): string {
+  return LIBC_TO_SYSCALL[name] ?? (isCorePanic(name) ? 'abort' : name);
+}
+
 export interface LinkOptions {
   /** Name of the entry symbol. @default 'entrypoint' */
   entry?: string;
@@ -44,7 +57,10 @@ export function linkSbpfV0(object: Uint8Array, options: LinkOptions = {}): LinkR
   const rodatas: InputSection[] = [];
   for (const s of obj.sections) {
     if (!(s.flags & SHF_ALLOC) || s.size === 0) continue;
-    if (s.flags & SHF_WRITE || s.type === SHT_NOBITS) {
+    // .data.rel.ro is writable only so a dynamic linker can relocate it; every pointer in it is
+    // resolved here, so it is read-only data for the loader.
+    const relro = s.name === '.data.rel.ro' || s.name.startsWith('.data.rel.ro.');
+    if (!relro && (s.flags & SHF_WRITE || s.type === SHT_NOBITS)) {
       throw new LinkError('WritableData', `section ${s.name} (${s.size} bytes) is writable; SBPF v0 has no mutable globals`);
     }
     if (s.type !== SHT_PROGBITS) throw new LinkError('UnsupportedSection', `allocated section ${s.name} has type ${s.type}`);
@@ -104,7 +120,7 @@ export function linkSbpfV0(object: Uint8Array, options: LinkOptions = {}): LinkR
         dv.setInt32(place + 4, (s - (place + 8)) / 8, true);
         continue;
       }
-      const name = LIBC_TO_SYSCALL[symName] ?? symName;
+      const name = resolveExternal(symName);
       if (!isSyscallName(name, extra)) throw new LinkError('UnresolvedSymbol', `call to undefined symbol ${symName} (not a syscall)`);
       let idx = dynNames.indexOf(name);
       if (idx < 0) { dynNames.push(name); idx = dynNames.length - 1; }

@@ -2,7 +2,7 @@
 
 use super::fixed::{mul_div_up, w_mul_down, w_mul_up};
 use super::i256::I256;
-use super::margin::{compute, notional, pnl, CollateralIn, PositionIn};
+use super::margin::{compute, notional, pnl, CollateralIn, MarginIn, PositionIn};
 use super::u256::U256;
 use crate::error::{Error, Result};
 
@@ -31,15 +31,18 @@ pub struct LiquidationOut {
     pub equity_after: I256,
 }
 
+/// Inputs besides the positions (grouped: BPF passes at most five arguments in registers).
+pub struct LiquidationIn<'a> {
+    pub collateral: &'a [CollateralIn],
+    pub settlement: I256,
+    pub insurance_fund: U256,
+    pub params: &'a LiquidationParams,
+}
+
 /// Liquidates in place: `positions[i].size` is reduced; returns the settlement and the split.
-pub fn liquidate(
-    collateral: &[CollateralIn],
-    settlement: &I256,
-    positions: &mut [PositionIn],
-    insurance_fund: &U256,
-    prm: &LiquidationParams,
-) -> Result<LiquidationOut> {
-    let h = compute(collateral, settlement, positions)?;
+pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<LiquidationOut> {
+    let (collateral, settlement, insurance_fund, prm) = (inp.collateral, &inp.settlement, &inp.insurance_fund, inp.params);
+    let h = compute(&MarginIn { collateral, settlement: *settlement, positions })?;
     let wad = I256::from_u(U256::WAD)?;
     if h.mm_req.is_zero() || h.health >= wad {
         return Err(Error::AccountHealthy);

@@ -67,7 +67,15 @@ pub fn health_of(equity: &I256, mm_req: &U256) -> Result<I256> {
     equity.checked_mul(&I256::from_u(U256::WAD)?)?.floor_div(mm_req)
 }
 
-pub fn compute(c: &[CollateralIn], settlement: &I256, p: &[PositionIn]) -> Result<Health> {
+/// Everything the health formulas read (grouped: BPF passes at most five arguments in registers).
+pub struct MarginIn<'a> {
+    pub collateral: &'a [CollateralIn],
+    pub settlement: I256,
+    pub positions: &'a [PositionIn],
+}
+
+pub fn compute(m: &MarginIn) -> Result<Health> {
+    let (c, settlement, p) = (m.collateral, &m.settlement, m.positions);
     let cv = collateral_value(c)?;
     let mut equity = I256::from_u(cv)?.checked_add(settlement)?;
     let mut im = U256::ZERO;

@@ -1,0 +1,43 @@
+use super::{Pod, KIND_CONFIG};
+
+/// Pause bits (docs/protocol.md §9).
+pub const PAUSE_LOCK: u16 = 1;
+pub const PAUSE_CREDIT: u16 = 2;
+pub const PAUSE_WITHDRAW: u16 = 4;
+pub const PAUSE_OPEN: u16 = 8;
+pub const PAUSE_LIQUIDATE: u16 = 16;
+
+/// Seeds `["config"]`. The program-wide singleton.
+#[repr(C)]
+pub struct Config {
+    pub kind: u8,
+    pub bump: u8,
+    pub authority_bump: u8,
+    pub _pad0: [u8; 5],
+    pub admin: [u8; 32],
+    pub chain_id: u16,
+    pub pause: u16,
+    pub guardian_set_index: u32,
+    pub oracle_set_index: u32,
+    pub guardian_set_overlap: u32,
+    pub governance_chain: u16,
+    pub oracle_chain: u16,
+    pub price_max_age: u32,
+    pub governance_emitter: [u8; 32],
+    pub oracle_emitter: [u8; 32],
+    pub message_sequence: u64,
+    pub insurance_fund: [u64; 2],
+    pub socialized_loss: [u64; 2],
+    pub close_factor: [u64; 2],
+    pub full_liquidation_health: [u64; 2],
+    pub dust_notional: [u64; 2],
+    pub penalty_rate: [u64; 2],
+    pub liquidator_share: [u64; 2],
+    pub price_max_future: u32,
+    pub _pad1: [u8; 4],
+}
+
+// SAFETY: repr(C), integer fields only, align 8, starts with `kind`.
+unsafe impl Pod for Config {
+    const KIND: u8 = KIND_CONFIG;
+}
