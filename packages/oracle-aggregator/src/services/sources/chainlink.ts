@@ -1,5 +1,5 @@
 import type { SourceReport } from '@bulwark/core'
-import { parseAbi, type Address, type PublicClient } from 'viem'
+import { BaseError as ViemError, ContractFunctionZeroDataError, parseAbi, type Address, type PublicClient } from 'viem'
 import { MalformedResponseError, SourceStaleError, SourceTimeoutError } from '../../errors.js'
 import { scaledToWad } from './decimal.js'
 import { DEFAULT_RETRY, type PriceSource, type RetryPolicy } from './types.js'
@@ -27,6 +27,14 @@ const withTimeout = <T>(p: Promise<T>, ms: number, origin: string): Promise<T> =
     p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)))
   })
 
+/** An address without an aggregator answers empty data: MalformedResponse naming the feed. */
+function noAggregator(e: unknown, origin: string): MalformedResponseError | undefined {
+  if (e instanceof ViemError && e.walk((x) => x instanceof ContractFunctionZeroDataError)) {
+    return new MalformedResponseError(origin, 'feed', 'no AggregatorV3 contract at this address')
+  }
+  return undefined
+}
+
 /** A Chainlink AggregatorV3 feed read with viem; `updatedAt` is the publish time. */
 export class ChainlinkSource implements PriceSource {
   readonly id: string
@@ -46,7 +54,8 @@ export class ChainlinkSource implements PriceSource {
       if (attempt > 0) await new Promise((r) => setTimeout(r, this.policy.backoffMs * 2 ** (attempt - 1)))
       try {
         return await withTimeout(this.#read(nowSeconds), this.policy.timeoutMs, this.id)
-      } catch (e) {
+      } catch (err) {
+        const e = noAggregator(err, this.id) ?? err
         last = e
         if (e instanceof MalformedResponseError || e instanceof SourceStaleError) throw e
       }
