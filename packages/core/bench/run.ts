@@ -1,0 +1,101 @@
+/**
+ * Core benchmarks (pnpm bench): exact health of 1M accounts, the liquidation index per tick at
+ * 100k and 1M accounts, and 31-source median aggregation. Writes bench-results/core.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { WAD } from '../src/math/constants.js'
+import { aggregatePrices, type SourceReport } from '../src/oracle/aggregate.js'
+import { syntheticBook } from '../src/risk/book-fixture.js'
+import { LiquidationIndex } from '../src/risk/liquidation-index.js'
+import { rng } from '../src/vectors/harness.js'
+
+const quick = process.argv.includes('--quick')
+const N = quick ? 100_000 : 1_000_000
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!
+const median = (xs: number[]) => pct(xs, 0.5)
+const log = (s: string) => process.stderr.write(`${s}\n`)
+
+function healthScan() {
+  log(`building a book of ${N} accounts (5 collateral, 3 positions)...`)
+  let t = performance.now()
+  const book = syntheticBook(N, 5n)
+  const buildMs = performance.now() - t
+  book.setPrice(5, 2910n * WAD)
+  const runs: number[] = []
+  let last = { liquidatable: [] as number[], candidates: 0 }
+  for (let r = 0; r < 5; r++) {
+    t = performance.now()
+    last = book.scanLiquidatable()
+    runs.push(performance.now() - t)
+  }
+  const ms = median(runs)
+  return { book, result: { accounts: N, buildMs: Math.round(buildMs), scanMsMedian: +ms.toFixed(1), accountsPerSecond: Math.round(N / (ms / 1000)), exactChecks: last.candidates, liquidatable: last.liquidatable.length } }
+}
+
+function indexTicks(n: number, book = syntheticBook(n, 9n)) {
+  const t0 = performance.now()
+  const index = new LiquidationIndex(book)
+  index.build()
+  const clear = (ids: Iterable<number>) => {
+    for (const id of [...ids]) {
+      book.setAccount(id, { ...book.account(id), positions: [] })
+      index.reindex(id)
+    }
+  }
+  clear(index.liquidatable)
+  const buildMs = performance.now() - t0
+  const next = rng(1234n)
+  const times: number[] = []
+  const reevaluated: number[] = []
+  let found = 0
+  for (let k = 0; k < 300; k++) {
+    const feed = Number(next() % 8n)
+    const p = book.feedPriceExact[feed]!
+    const bps = 9_970n + (next() % 61n) // -0.30% .. +0.30%
+    const t = performance.now()
+    const r = index.onPrice(feed, (p * bps) / 10_000n)
+    times.push(performance.now() - t)
+    reevaluated.push(r.reevaluated)
+    found += r.liquidatable.length
+    clear(r.liquidatable)
+  }
+  return { accounts: n, buildMs: Math.round(buildMs), ticks: times.length, tickMsP50: +pct(times, 0.5).toFixed(3), tickMsP99: +pct(times, 0.99).toFixed(3), tickMsMean: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3), reevaluatedPerTickMean: Math.round(reevaluated.reduce((a, b) => a + b, 0) / reevaluated.length), liquidationsFound: found }
+}
+
+function aggregation() {
+  const now = 1_700_000_000
+  const next = rng(77n)
+  const reports: SourceReport[] = Array.from({ length: 31 }, (_, i) => ({ source: `s${i}`, price: 3000n * WAD + (next() % (20n * WAD)) - 10n * WAD + (i === 4 ? 900n * WAD : 0n), publishTime: now - Number(next() % 30n) }))
+  const samples: number[] = []
+  for (let s = 0; s < 15; s++) {
+    const iters = 20_000
+    const t = performance.now()
+    for (let i = 0; i < iters; i++) aggregatePrices(reports, now)
+    samples.push(((performance.now() - t) * 1000) / iters)
+  }
+  return { sources: 31, microsecondsPerAggregationMedian: +median(samples).toFixed(2) }
+}
+
+const { book, result: health } = healthScan()
+log(`health: ${health.accountsPerSecond.toLocaleString()} accounts/s`)
+const small = indexTicks(N / 10)
+log(`index at ${small.accounts}: p50 ${small.tickMsP50} ms/tick`)
+const large = indexTicks(N, book)
+log(`index at ${large.accounts}: p50 ${large.tickMsP50} ms/tick`)
+const agg = aggregation()
+const results = {
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+  when: new Date().toISOString(),
+  health,
+  liquidationIndex: { small, large, tickCostRatioAt10x: +(large.tickMsMean / small.tickMsMean).toFixed(2) },
+  aggregation: agg,
+  targets: { accountsPerSecond: 1_000_000, tickMs: 20, aggregationMicroseconds: 10 },
+}
+const dir = join(import.meta.dirname, '..', 'bench-results')
+mkdirSync(dir, { recursive: true })
+writeFileSync(join(dir, quick ? 'core-quick.json' : 'core.json'), `${JSON.stringify(results, null, 2)}\n`)
+console.log(`health of ${health.accounts.toLocaleString()} accounts: ${health.accountsPerSecond.toLocaleString()} accounts/s (exact checks ${health.exactChecks}, liquidatable ${health.liquidatable}; target >= 1,000,000/s)`)
+console.log(`liquidation index per tick: ${large.accounts.toLocaleString()} accounts p50 ${large.tickMsP50} ms p99 ${large.tickMsP99} ms; ${small.accounts.toLocaleString()} accounts p50 ${small.tickMsP50} ms; mean cost x${results.liquidationIndex.tickCostRatioAt10x} for 10x accounts (target < 20 ms, sublinear)`)
+console.log(`median with outlier rejection over 31 reports: ${agg.microsecondsPerAggregationMedian} us (target < 10 us)`)
