@@ -119,11 +119,24 @@ contract MarginEngine is EngineState {
 
     /// @notice Opens, increases, reduces, closes or flips the caller's position in `marketId` at the oracle price.
     function trade(uint32 marketId, int256 sizeDelta) external {
+        _trade(marketId, sizeDelta, false);
+    }
+
+    /// @notice Closes the caller's whole position in `marketId` (PositionNotFound when there is none).
+    function closePosition(uint32 marketId) external {
+        _trade(marketId, 0, true);
+    }
+
+    function _trade(uint32 marketId, int256 sizeDelta, bool closeAll) private {
         bytes32 account = bytes32(uint256(uint160(msg.sender)));
         uint8 idx = marketIndex[marketId];
         if (idx == 0) revert UnknownMarket();
         uint256 mi = idx - 1;
         Pos memory pos = positions[account][mi];
+        if (closeAll) {
+            if (pos.size == 0) revert PositionNotFound();
+            sizeDelta = -int256(pos.size);
+        }
         // Adds exposure: opens, increases or flips (a flip leaves a position on the other side).
         bool adds = pos.size == 0 || (pos.size > 0) == (sizeDelta > 0) || MathLib.abs(sizeDelta) > MathLib.abs(pos.size);
         if (adds && paused & PAUSE_OPEN != 0) revert OperationPaused();
@@ -172,6 +185,7 @@ contract MarginEngine is EngineState {
     ///         the oracle price; the penalty goes to the caller's settlement and the insurance fund.
     function liquidate(bytes32 account) external {
         if (paused & PAUSE_LIQUIDATE != 0) revert OperationPaused();
+        if (assetMask[account] == 0 && marketMask[account] == 0) revert UnknownAccount();
         _checkMarkets(account, BreakerLib.OP_LIQUIDATE);
         (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx) = _load(account);
         RiskLib.Liquidation memory r = RiskLib.liquidate(cs, ps, settlement[account], insuranceFund, liquidationParams);

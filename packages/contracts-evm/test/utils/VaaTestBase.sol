@@ -52,10 +52,28 @@ abstract contract VaaTestBase is Test {
 
     /// @notice Signs `b` with the guardians at `idx` (in the given order, indices as given).
     function sign(bytes memory b, uint8[] memory idx) internal view returns (bytes memory vaa) {
+        return signWith(guardianPks, signingSetIndex, b, idx);
+    }
+
+    /// @notice Signs `b` with a quorum (first q keys) of `pks`, set index `setIndex`.
+    function signQuorumWith(uint256[] memory pks, uint32 setIndex, bytes memory b) internal view returns (bytes memory) {
+        uint256 q = quorum(pks.length);
+        uint8[] memory idx = new uint8[](q);
+        for (uint256 i; i < q; ++i) {
+            idx[i] = uint8(i);
+        }
+        return signWith(pks, setIndex, b, idx);
+    }
+
+    function signWith(uint256[] memory pks, uint32 setIndex, bytes memory b, uint8[] memory idx)
+        internal
+        view
+        returns (bytes memory vaa)
+    {
         bytes32 digest = keccak256(abi.encodePacked(keccak256(b)));
-        vaa = abi.encodePacked(uint8(1), signingSetIndex, uint8(idx.length));
+        vaa = abi.encodePacked(uint8(1), setIndex, uint8(idx.length));
         for (uint256 i; i < idx.length; ++i) {
-            (uint8 v, bytes32 r, bytes32 s) = vm.sign(guardianPks[idx[i]], digest);
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(pks[idx[i]], digest);
             vaa = abi.encodePacked(vaa, idx[i], r, s, uint8(v - 27));
         }
         vaa = abi.encodePacked(vaa, b);
