@@ -86,3 +86,20 @@ mod onchain {
 }
 #[cfg(any(target_arch = "bpf", target_arch = "sbf"))]
 pub use onchain::load;
+
+#[cfg(test)]
+mod layout_tests {
+    //! The TypeScript decoders (src/client/accounts.ts) rely on these sizes.
+    use super::*;
+    #[test]
+    fn sizes() {
+        assert_eq!(core::mem::size_of::<Config>(), 256);
+        assert_eq!(core::mem::size_of::<GuardianSet>(), 400);
+        assert_eq!(core::mem::size_of::<Emitter>(), 40);
+        assert_eq!(core::mem::size_of::<Asset>(), 120);
+        assert_eq!(core::mem::size_of::<Message>(), 152);
+        assert_eq!(core::mem::size_of::<Consumed>(), 40);
+        assert_eq!(core::mem::size_of::<MarginAccount>(), 440);
+        assert_eq!(core::mem::size_of::<Market>(), 224);
+    }
+}
