@@ -1,0 +1,108 @@
+import { z } from 'zod'
+import { InvalidConfigError } from './errors.js'
+
+const hex20 = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address')
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x-prefixed 32 bytes')
+const chainId = z.number().int().min(1).max(65_535)
+const usd = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v) * 10n ** 18n)
+
+/** Where the guardian key comes from. Only bin/ reads the environment. */
+const GuardianKeySource = z.union([
+  z.object({ keystore: z.string().min(1), passwordEnv: z.string().min(1).default('BULWARK_KEYSTORE_PASSWORD') }).strict(),
+  z.object({ env: z.string().min(1) }).strict(),
+])
+
+const Chain = z
+  .object({
+    chainId,
+    name: z.string().min(1),
+    kind: z.literal('evm'),
+    rpcUrl: z.string().url(),
+    /** Contract addresses as deployBulwark() reports them (passed to the EVM adapter as is). */
+    contracts: z.record(z.string(), hex20),
+    /** Watch this chain's emitters. @default true */
+    watch: z.boolean().default(true),
+    /** Deliver VAAs whose destination is this chain. @default true */
+    deliver: z.boolean().default(true),
+    /** First height scanned when there is no cursor. @default 0 */
+    startHeight: z.number().int().nonnegative().default(0),
+    /** Environment variable with the EVM key that pays for deliveries (read by bin/). */
+    senderKeyEnv: z.string().min(1).optional(),
+  })
+  .strict()
+
+export const ConfigSchema = z
+  .object({
+    /** Shown in logs and heartbeats. @default "relayer" */
+    nodeName: z.string().min(1).max(64).default('relayer'),
+    /** Topic prefix: <network>/observations etc. */
+    network: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    dataDir: z.string().min(1),
+    /** libp2p identity file. @default "<dataDir>/node.key" */
+    nodeKeyFile: z.string().min(1).optional(),
+    guardianKey: GuardianKeySource,
+    /** @default 0 */
+    guardianSetIndex: z.number().int().nonnegative().default(0),
+    guardians: z.array(z.object({ address: hex20, peerId: z.string().min(1) }).strict()).min(1).max(19),
+    p2p: z
+      .object({
+        /** @default ["/ip4/127.0.0.1/tcp/0"] */
+        listen: z.array(z.string().startsWith('/')).min(1).default(['/ip4/127.0.0.1/tcp/0']),
+        /** Multiaddrs with /p2p/<peerId> of other guardians. @default [] */
+        bootstrap: z.array(z.string().startsWith('/')).default([]),
+      })
+      .strict()
+      .default({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] }),
+    chains: z.array(Chain).min(1),
+    watcher: z.object({ pollMs: z.number().int().min(10).default(500), maxRange: z.number().int().min(1).default(1000) }).strict().default({ pollMs: 500, maxRange: 1000 }),
+    delivery: z
+      .object({
+        maxAttempts: z.number().int().min(1).default(5),
+        baseDelayMs: z.number().int().min(1).default(500),
+        maxDelayMs: z.number().int().min(1).default(30_000),
+        staggerMs: z.number().int().min(0).default(2000),
+      })
+      .strict()
+      .default({ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, staggerMs: 2000 }),
+    governor: z
+      .object({
+        limits: z.array(z.object({ chain: chainId, limitUsd: usd, largeTransferUsd: usd, delaySeconds: z.number().int().nonnegative().default(86_400), windowSeconds: z.number().int().positive().default(86_400) }).strict()).default([]),
+        assets: z.array(z.object({ chain: chainId, asset: hex32, marketId: z.number().int().nonnegative(), decimals: z.number().int().min(0).max(36) }).strict()).default([]),
+        /** Chain whose oracle prices the governor reads. @default the first delivering chain */
+        priceChain: chainId.optional(),
+      })
+      .strict()
+      .default({ limits: [], assets: [] }),
+    ops: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(9464) }).strict().default({ host: '127.0.0.1', port: 9464 }),
+    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().default({ level: 'info' }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>()
+    c.guardians.forEach((g, i) => {
+      const a = g.address.toLowerCase()
+      if (seen.has(a)) ctx.addIssue({ code: 'custom', path: ['guardians', i, 'address'], message: 'guardian address appears twice' })
+      seen.add(a)
+    })
+    const ids = new Set<number>()
+    c.chains.forEach((ch, i) => {
+      if (ids.has(ch.chainId)) ctx.addIssue({ code: 'custom', path: ['chains', i, 'chainId'], message: 'chain id appears twice' })
+      ids.add(ch.chainId)
+    })
+  })
+
+export type RelayerConfig = z.output<typeof ConfigSchema>
+export type RelayerConfigInput = z.input<typeof ConfigSchema>
+
+/** `chains[1].rpcUrl` style path of a zod issue. */
+const pathOf = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s === '' ? String(p) : `${s}.${String(p)}`), '')
+
+/** Validates a parsed config file; the error names the first bad field. */
+export function parseConfig(raw: unknown): RelayerConfig {
+  const r = ConfigSchema.safeParse(raw)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]!
+  const field = pathOf(issue.path) || '(root)'
+  throw new InvalidConfigError(`config field ${field}: ${issue.message}`, { field, details: r.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`).join('; ') })
+}

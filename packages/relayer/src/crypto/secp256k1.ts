@@ -1,0 +1,52 @@
+import native from 'secp256k1/bindings.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { bytesToHex, type Hex } from '@bulwark/core'
+
+/**
+ * secp256k1 through the libsecp256k1 native binding (npm `secp256k1`, prebuilt). Chosen by
+ * measurement (bench/secp.ts): recover is ~20x faster than @noble/curves here, and recovering
+ * peers' signatures is the relayer's hot path. Signatures are deterministic (RFC 6979) and low-s,
+ * so they are byte-identical to core's signDigest.
+ */
+
+/** Half the curve order: a signature with s above it is malleable and refused. */
+const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n
+
+export const keccak256 = (b: Uint8Array): Uint8Array => keccak_256(b)
+
+/** Address (20 bytes, lower-case hex) of a 65-byte uncompressed public key. */
+export const addressOfPublicKey = (pub65: Uint8Array): Hex => bytesToHex(keccak_256(pub65.subarray(1)).subarray(12))
+
+export const isValidPrivateKey = (key: Uint8Array): boolean => key.length === 32 && native.privateKeyVerify(key)
+
+export const publicKeyOf = (key: Uint8Array): Uint8Array => native.publicKeyCreate(key, false)
+
+/** Signs a 32-byte digest: 65 bytes r || s || v with v the recovery id (0/1). */
+export function sign(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  const { signature, recid } = native.ecdsaSign(digest, privateKey)
+  const out = new Uint8Array(65)
+  out.set(signature, 0)
+  out[64] = recid
+  return out
+}
+
+/** Recovers the 65-byte public key of a 65-byte r||s||v signature; null if invalid or high-s. */
+export function recoverPublicKey(digest: Uint8Array, sig: Uint8Array): Uint8Array | null {
+  if (sig.length !== 65 || digest.length !== 32) return null
+  const v = sig[64]!
+  if (v > 1) return null
+  let s = 0n
+  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(sig[i]!)
+  if (s === 0n || s > HALF_N) return null
+  try {
+    return native.ecdsaRecover(sig.subarray(0, 64), v, digest, false)
+  } catch {
+    return null
+  }
+}
+
+/** Recovers the signer's address, or null. */
+export function recoverAddress(digest: Uint8Array, sig: Uint8Array): Hex | null {
+  const pub = recoverPublicKey(digest, sig)
+  return pub === null ? null : addressOfPublicKey(pub)
+}

@@ -1,0 +1,245 @@
+import './polyfill.js'
+import { bytesToHex, hexToBytes, vaaDigest, type ChainAdapter, type Hex } from '@bulwark/core'
+import { multiaddr } from '@multiformats/multiaddr'
+import { EventEmitter } from 'node:events'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { RelayerConfig } from './config.js'
+import { Guardians } from './crypto/guardians.js'
+import { InvalidConfigError } from './errors.js'
+import { DeliveryWorker, listDeadLetters } from './services/delivery/worker.js'
+import { Governor } from './services/governor/governor.js'
+import { Gossip } from './services/network/gossip.js'
+import { createP2PNode, type P2PNode } from './services/network/libp2p.js'
+import { loadOrCreateNodeKey } from './services/network/node-key.js'
+import { createMetrics, type Metrics } from './services/ops/metrics.js'
+import { startOpsServer } from './services/ops/server.js'
+import { Attestor, type SignedRecord, type VaaRecord } from './services/quorum/attestor.js'
+import type { GuardianKey } from './services/signer/guardian-key.js'
+import { K, Store } from './services/store/store.js'
+import { Watcher } from './services/watcher/watcher.js'
+
+export type RelayerOptions = {
+  config: RelayerConfig
+  guardianKey: GuardianKey
+  /** Adapters by chain id, built by the caller (bin/ builds EVM adapters from the config). */
+  adapters: ReadonlyMap<number, ChainAdapter>
+  logger: Logger
+  /** Retransmit own observations still without a quorum after this long. @default 3000 */
+  retransmitMs?: number
+}
+
+export type RelayerEvents = { vaa: [digest: Hex, vaa: Uint8Array, record: VaaRecord] }
+
+/** A running relayer node: every service wired together. */
+export type Relayer = {
+  peerId: string
+  index: number
+  addresses: string[]
+  opsPort: number
+  metrics: Metrics
+  events: EventEmitter<RelayerEvents>
+  status: () => Promise<Record<string, unknown>>
+  stop: () => Promise<void>
+}
+
+export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
+  const { config, guardianKey: key, adapters } = opts
+  const log = opts.logger.child({ node: config.nodeName })
+  const guardians = new Guardians(config.guardians.map((g) => g.address as Hex), config.guardianSetIndex)
+  const index = guardians.indexOf(key.address)
+  await mkdir(config.dataDir, { recursive: true })
+  const { key: nodeKey } = await loadOrCreateNodeKey(config.nodeKeyFile ?? join(config.dataDir, 'node.key'))
+  const metrics = createMetrics()
+  const events = new EventEmitter<RelayerEvents>()
+  const store = new Store({ path: join(config.dataDir, 'db') })
+  await store.open()
+
+  const deliverTo = new Map([...adapters].filter(([id]) => config.chains.find((c) => c.chainId === id)?.deliver ?? false))
+  const priceChain = config.governor.priceChain ?? [...deliverTo.keys()][0]
+  const priceAdapter = priceChain === undefined ? undefined : adapters.get(priceChain)
+  const governor = new Governor(
+    config.governor.limits.map((l) => ({ chain: l.chain, limit: l.limitUsd, largeTransfer: l.largeTransferUsd, delay: l.delaySeconds, window: l.windowSeconds })),
+    store,
+    log.child({ service: 'governor' }),
+  )
+  await governor.load()
+  const delivery = new DeliveryWorker(
+    { ...config.delivery, assets: config.governor.assets.map((a) => ({ ...a, asset: a.asset as Hex })) },
+    {
+      store,
+      adapters: deliverTo,
+      governor,
+      readPrice: (m) => (priceAdapter ? priceAdapter.readPrice(m) : Promise.resolve(null)),
+      index,
+      guardianCount: guardians.size,
+      metrics,
+      log: log.child({ service: 'delivery' }),
+    },
+  )
+
+  let gossip: Gossip | undefined
+  const vaaReplies = new Map<Hex, number>()
+  const attestor = new Attestor({
+    store,
+    guardians,
+    key,
+    index,
+    metrics,
+    log: log.child({ service: 'attestor' }),
+    publish: (o) => gossip?.publishObservation(o),
+    onVaa: async (digest, vaa, record) => {
+      await delivery.enqueue(digest, vaa)
+      events.emit('vaa', digest, vaa, record)
+    },
+  })
+  const unfinished = await attestor.load()
+
+  const allowed = config.guardians.map((g) => g.peerId)
+  const node: P2PNode = await createP2PNode({
+    privateKey: nodeKey,
+    listen: config.p2p.listen,
+    bootstrap: config.p2p.bootstrap,
+    allowedPeers: allowed,
+    topics: ['observations', 'signatures', 'control'].map((t) => `${config.network}/${t}`),
+    appScore: (p) => gossip?.appScore(p) ?? 0,
+  })
+  if (!allowed.includes(node.peerId.toString())) {
+    await node.stop()
+    await store.close()
+    throw new InvalidConfigError(`this node's PeerId ${node.peerId} is not in guardians[].peerId`, { field: 'guardians' })
+  }
+
+  /** Replies with the VAA when a peer retransmits an observation this node already has a VAA for. */
+  const replyWithVaa = async (digest: Hex): Promise<void> => {
+    const last = vaaReplies.get(digest) ?? 0
+    if (Date.now() - last < 5000) return
+    const rec = await store.get<VaaRecord>(K.vaa(digest))
+    if (rec === undefined || Date.now() - rec.assembledAt < 2000) return
+    vaaReplies.set(digest, Date.now())
+    if (vaaReplies.size > 10_000) vaaReplies.delete(vaaReplies.keys().next().value!)
+    gossip!.publishVaas([hexToBytes(rec.vaa)])
+  }
+
+  gossip = new Gossip(
+    { network: config.network, nodeName: config.nodeName },
+    {
+      pubsub: node.services.pubsub,
+      guardians,
+      key,
+      index,
+      metrics,
+      log: log.child({ service: 'gossip' }),
+      handlers: {
+        onObservations: async (sender, items) => {
+          await attestor.addPeerObservations(sender, items)
+          for (const it of items) await replyWithVaa(bytesToHex(vaaDigest(it.body)))
+        },
+        onVaa: async (vaa, digest) => {
+          await attestor.addPeerVaa(vaa, digest)
+        },
+        onReobservation: async (sender, req) => {
+          metrics.reobservations.inc({ direction: 'received' })
+          log.info({ sender, ...req }, 'reobservation request')
+          for (let s = req.fromSeq; s <= req.toSeq; s++) {
+            const rec = await store.get<SignedRecord>(K.signed(req.chain, req.emitter, s))
+            if (rec === undefined) continue
+            const vaa = await store.get<VaaRecord>(K.vaa(rec.digest))
+            if (vaa) gossip!.publishVaas([hexToBytes(vaa.vaa)])
+            const own = await attestor.ownObservation(rec.digest)
+            if (own) gossip!.publishObservation(own)
+          }
+        },
+        onHeartbeat: () => {},
+      },
+    },
+  )
+
+  const watchers = config.chains
+    .filter((c) => c.watch && adapters.has(c.chainId))
+    .map(
+      (c) =>
+        new Watcher(
+          { pollMs: config.watcher.pollMs, maxRange: BigInt(config.watcher.maxRange), startHeight: BigInt(c.startHeight) },
+          {
+            adapter: adapters.get(c.chainId)!,
+            store,
+            metrics,
+            log: log.child({ service: 'watcher', chain: c.chainId }),
+            sign: (m) => attestor.observe(m),
+            requestReobservation: (chain, emitter, fromSeq, toSeq) => gossip!.requestReobservation({ chain, emitter, fromSeq, toSeq }),
+          },
+        ),
+    )
+
+  await node.start()
+  gossip.start()
+  for (const o of unfinished) gossip.publishObservation(o)
+  const bootstrapAddrs = config.p2p.bootstrap.map((a) => multiaddr(a))
+  const redial = setInterval(() => {
+    const connected = new Set(node.getPeers().map((p) => p.toString()))
+    metrics.peers.set(connected.size)
+    for (const a of bootstrapAddrs) {
+      const id = a.getComponents().find((c) => c.name === 'p2p')?.value
+      if (id && !connected.has(id)) node.dial(a).catch(() => {})
+    }
+  }, 2000)
+  const retransmitMs = opts.retransmitMs ?? 3000
+  const retransmit = setInterval(() => {
+    for (const o of attestor.stale(retransmitMs, 256)) gossip!.publishObservation(o)
+  }, retransmitMs)
+  await delivery.start()
+  for (const w of watchers) await w.start()
+
+  const status = async (): Promise<Record<string, unknown>> => ({
+    nodeName: config.nodeName,
+    peerId: node.peerId.toString(),
+    guardianIndex: index,
+    address: key.address,
+    peers: node.getPeers().map((p) => p.toString()),
+    cursors: Object.fromEntries(watchers.map((w) => [w.chainId, w.cursor.toString()])),
+    pendingObservations: attestor.pendingCount,
+    activeDeliveries: delivery.activeCount,
+    deadLetters: await store.count(K.deadPrefix),
+    governorQueued: governor.queued().map((q) => ({ ...q, notional: q.notional.toString() })),
+  })
+  let healthy = true
+  const ops = await startOpsServer(config.ops.host, config.ops.port, {
+    registry: metrics.registry,
+    healthy: () => healthy && node.status === 'started',
+    status,
+    deadLetters: () => listDeadLetters(store),
+    retry: (digest) => delivery.retry(digest as Hex),
+  })
+  log.info({ peerId: node.peerId.toString(), index, address: key.address, ops: ops.port, addrs: node.getMultiaddrs().map(String) }, 'relayer started')
+
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      healthy = false
+      clearInterval(redial)
+      clearInterval(retransmit)
+      for (const w of watchers) await w.stop()
+      await delivery.stop()
+      gossip!.stop()
+      await node.stop()
+      const closed = new Promise<void>((r) => ops.server.close(() => r()))
+      ops.server.closeAllConnections()
+      await closed
+      await store.close()
+      for (const a of adapters.values()) await a.close()
+      log.info('relayer stopped')
+    })())
+
+  return {
+    peerId: node.peerId.toString(),
+    index,
+    addresses: node.getMultiaddrs().map(String),
+    opsPort: ops.port,
+    metrics,
+    events,
+    status,
+    stop,
+  }
+}

@@ -1,0 +1,206 @@
+import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
+import { bytesToHex, parseVaa, vaaDigest, type Hex } from '@bulwark/core'
+import type { Logger } from 'pino'
+import { verifyVaa, type Guardians } from '../../crypto/guardians.js'
+import { MalformedEnvelopeError, UnknownGuardianError } from '../../errors.js'
+import { InvalidSignatureError } from '@bulwark/core'
+import type { GuardianKey } from '../signer/guardian-key.js'
+import type { Metrics } from '../ops/metrics.js'
+import { Kind, decodeEnvelope, encodeEnvelope, topicString, type Envelope, type TopicName } from './envelope.js'
+import {
+  MAX_BATCH,
+  decodeHeartbeat,
+  decodeObservations,
+  decodeReobservation,
+  decodeVaas,
+  encodeHeartbeat,
+  encodeObservations,
+  encodeReobservation,
+  encodeVaas,
+  type Heartbeat,
+  type ReobservationRequest,
+  type SignedObservation,
+} from './messages.js'
+
+export type GossipInit = {
+  network: string
+  nodeName: string
+  /** Observations are batched for at most this long. @default 5 */
+  batchMs?: number
+  /** Envelopes older or further in the future than this are ignored (replays). @default 600000 */
+  maxSkewMs?: number
+}
+
+export type GossipHandlers = {
+  onObservations: (sender: number, items: SignedObservation[], sentAt: number) => Promise<void>
+  onVaa: (vaa: Uint8Array, digest: Hex) => Promise<void>
+  onReobservation: (sender: number, req: ReobservationRequest) => Promise<void>
+  onHeartbeat: (sender: number, h: Heartbeat) => void
+}
+
+export type GossipComponents = {
+  pubsub: GossipSub
+  guardians: Guardians
+  key: GuardianKey
+  index: number
+  metrics: Metrics
+  log: Logger
+  handlers: GossipHandlers
+}
+
+type Decoded =
+  | { kind: 'observations'; env: Envelope; items: SignedObservation[] }
+  | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
+  | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
+  | { kind: 'heartbeat'; env: Envelope; hb: Heartbeat }
+
+const TOPICS: TopicName[] = ['observations', 'signatures', 'control']
+
+/**
+ * The three gossip topics. Outbound: observations are batched (one envelope signature per batch).
+ * Inbound: topic validators decode the envelope strictly and check every signature; the result is
+ * Accept, Ignore (own or stale messages) or Reject (malformed bytes, unknown sender, a signature
+ * that is not the sender's). A Reject lowers the forwarding peer's gossipsub score and is counted
+ * against it here (app-specific score), so a peer that keeps sending bad data is graylisted.
+ */
+export class Gossip {
+  readonly #i: Required<GossipInit>
+  readonly #c: GossipComponents
+  readonly #decoded = new WeakMap<Message, Decoded>()
+  readonly penalties = new Map<string, number>()
+  #batch: SignedObservation[] = []
+  #batchTimer: NodeJS.Timeout | undefined
+
+  constructor(init: GossipInit, components: GossipComponents) {
+    this.#i = { batchMs: 5, maxSkewMs: 600_000, ...init }
+    this.#c = components
+  }
+
+  topic(t: TopicName): string {
+    return topicString(this.#i.network, t)
+  }
+
+  /** App-specific gossipsub score: -10 per invalid message this node attributed to the peer. */
+  appScore = (peerId: string): number => -10 * (this.penalties.get(peerId) ?? 0)
+
+  start(): void {
+    const ps = this.#c.pubsub
+    for (const t of TOPICS) {
+      ps.topicValidators.set(this.topic(t), (peer, msg) => this.#validate(t, peer.toString(), msg))
+      ps.subscribe(this.topic(t))
+    }
+    ps.addEventListener('message', this.#onMessage)
+  }
+
+  stop(): void {
+    this.flush()
+    clearTimeout(this.#batchTimer)
+    this.#c.pubsub.removeEventListener('message', this.#onMessage)
+  }
+
+  publishObservation(o: SignedObservation): void {
+    this.#batch.push(o)
+    if (this.#batch.length >= MAX_BATCH) this.flush()
+    else if (this.#batchTimer === undefined) this.#batchTimer = setTimeout(() => this.flush(), this.#i.batchMs)
+  }
+
+  flush(): void {
+    clearTimeout(this.#batchTimer)
+    this.#batchTimer = undefined
+    while (this.#batch.length > 0) this.#publish(Kind.observations, 'observations', encodeObservations(this.#batch.splice(0, MAX_BATCH)))
+  }
+
+  publishVaas(vaas: Uint8Array[]): void {
+    for (let i = 0; i < vaas.length; i += 64) this.#publish(Kind.vaas, 'signatures', encodeVaas(vaas.slice(i, i + 64)))
+  }
+
+  requestReobservation(req: ReobservationRequest): void {
+    this.#c.metrics.reobservations.inc({ direction: 'sent' })
+    this.#publish(Kind.reobservation, 'control', encodeReobservation(req))
+  }
+
+  heartbeat(h: Heartbeat): void {
+    this.#publish(Kind.heartbeat, 'control', encodeHeartbeat(h))
+  }
+
+  #publish(kind: number, topic: TopicName, payload: Uint8Array): void {
+    const env = { kind, sender: this.#c.index, guardianSetIndex: this.#c.guardians.setIndex, timestamp: Date.now(), payload }
+    const data = encodeEnvelope(this.#i.network, env, this.#c.key.secret)
+    this.#c.pubsub.publish(this.topic(topic), data).catch((e) => this.#c.log.warn({ err: e, topic }, 'gossip publish failed'))
+  }
+
+  #validate(topic: TopicName, peer: string, msg: Message): TopicValidatorResult {
+    let decoded: Decoded
+    try {
+      decoded = this.#decode(topic, msg.data)
+    } catch (e) {
+      const reason = e instanceof Error ? e.name : 'Error'
+      this.#c.metrics.envelopes.inc({ topic, result: 'reject' })
+      this.#c.metrics.rejected.inc({ reason })
+      this.#c.metrics.penalties.inc({ peer })
+      this.penalties.set(peer, (this.penalties.get(peer) ?? 0) + 1)
+      this.#c.log.warn({ peer, topic, reason, field: (e as { field?: string }).field }, 'rejected gossip from peer')
+      return TopicValidatorResult.Reject
+    }
+    const skew = Math.abs(Date.now() - decoded.env.timestamp)
+    if (decoded.env.sender === this.#c.index || skew > this.#i.maxSkewMs) {
+      this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
+      return TopicValidatorResult.Ignore
+    }
+    this.#decoded.set(msg, decoded)
+    this.#c.metrics.envelopes.inc({ topic, result: 'accept' })
+    return TopicValidatorResult.Accept
+  }
+
+  /** Strict decode and full signature check; throws a typed error naming what was wrong. */
+  #decode(topic: TopicName, data: Uint8Array): Decoded {
+    const g = this.#c.guardians
+    const env = decodeEnvelope(this.#i.network, topic, data)
+    if (env.guardianSetIndex !== g.setIndex) throw new UnknownGuardianError(`guardian set ${env.guardianSetIndex} is not ${g.setIndex}`, { field: 'guardianSetIndex' })
+    if (env.sender >= g.size) throw new UnknownGuardianError(`sender ${env.sender} is not in a set of ${g.size}`, { field: 'sender' })
+    if (!g.verify(env.signingDigest, env.signature, env.sender)) {
+      throw new InvalidSignatureError(`envelope is not signed by guardian ${env.sender}`, { field: 'signature' })
+    }
+    switch (env.kind) {
+      case Kind.observations: {
+        const items = decodeObservations(env.payload)
+        items.forEach((it, i) => {
+          if (!g.verify(vaaDigest(it.body), it.signature, env.sender)) {
+            throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
+          }
+        })
+        return { kind: 'observations', env, items }
+      }
+      case Kind.vaas:
+        return {
+          kind: 'vaas',
+          env,
+          vaas: decodeVaas(env.payload).map((bytes) => {
+            const vaa = parseVaa(bytes)
+            verifyVaa(g, vaa)
+            return { vaa: bytes, digest: bytesToHex(vaa.digest) }
+          }),
+        }
+      case Kind.reobservation:
+        return { kind: 'reobservation', env, req: decodeReobservation(env.payload) }
+      case Kind.heartbeat:
+        return { kind: 'heartbeat', env, hb: decodeHeartbeat(env.payload) }
+      default:
+        throw new MalformedEnvelopeError(`unknown kind ${env.kind}`, { field: 'kind' })
+    }
+  }
+
+  #onMessage = (evt: CustomEvent<Message>): void => {
+    const d = this.#decoded.get(evt.detail)
+    if (d === undefined) return
+    this.#decoded.delete(evt.detail)
+    const h = this.#c.handlers
+    const run = async (): Promise<void> => {
+      if (d.kind === 'observations') await h.onObservations(d.env.sender, d.items, d.env.timestamp)
+      else if (d.kind === 'vaas') for (const v of d.vaas) await h.onVaa(v.vaa, v.digest)
+      else if (d.kind === 'reobservation') await h.onReobservation(d.env.sender, d.req)
+      else h.onHeartbeat(d.env.sender, d.hb)
+    }
+    run().catch((e) => this.#c.log.error({ err: e, kind: d.kind }, 'handling gossip failed'))
+  }
+}

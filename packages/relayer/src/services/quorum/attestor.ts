@@ -1,0 +1,207 @@
+import { assembleVaa, bytesToHex, encodeVaaBody, hexToBytes, vaaDigest, type Hex, type ObservedMessage } from '@bulwark/core'
+import type { Logger } from 'pino'
+import type { Guardians } from '../../crypto/guardians.js'
+import { ConflictingObservationError } from '../../errors.js'
+import type { GuardianKey } from '../signer/guardian-key.js'
+import type { SignedObservation } from '../network/messages.js'
+import { K, type Op, type Store } from '../store/store.js'
+import type { Metrics } from '../ops/metrics.js'
+import { messageKeyOfBody } from './message-key.js'
+
+export type SignedRecord = { digest: Hex; signedAt: number }
+export type VaaRecord = { vaa: Hex; assembledAt: number; source: 'quorum' | 'peer' }
+
+export type AttestorComponents = {
+  store: Store
+  guardians: Guardians
+  key: GuardianKey
+  /** This node's index in the guardian set. */
+  index: number
+  metrics: Metrics
+  log: Logger
+  /** Called once a signed observation is durable, to gossip it. */
+  publish: (o: SignedObservation) => void
+  /** Called once per VAA, after it is durable (assembled here or received). */
+  onVaa: (digest: Hex, vaa: Uint8Array, record: VaaRecord) => Promise<void>
+}
+
+type Pending = { body: Uint8Array; sigs: Map<number, Uint8Array>; since: number; assembling: boolean }
+
+/** Most bodies held in memory while waiting for a quorum (oldest evicted; they stay in the store). */
+const MAX_PENDING = 50_000
+
+/**
+ * Signs what the watchers saw, collects peers' signatures and assembles a VAA at quorum.
+ * Invariants: an (emitter, sequence) is signed at most once, and only with one body (a second
+ * body is ConflictingObservation, counted as an alert); every signature is durable before it is
+ * gossiped; a VAA is assembled once, from signatures that each recovered to their guardian.
+ */
+export class Attestor {
+  readonly #c: AttestorComponents
+  readonly #pending = new Map<Hex, Pending>()
+  readonly #done = new Set<Hex>()
+  readonly #signing = new Map<string, Hex>()
+
+  constructor(components: AttestorComponents) {
+    this.#c = components
+  }
+
+  /** Reloads own observations still waiting for a quorum; returns them for rebroadcast. */
+  async load(): Promise<SignedObservation[]> {
+    const out: SignedObservation[] = []
+    for (const [key] of await this.#c.store.list<number>(K.unfinishedPrefix)) {
+      const digest = key.slice(K.unfinishedPrefix.length) as Hex
+      const body = await this.#c.store.get<Hex>(K.body(digest))
+      if (body === undefined) continue
+      const p = this.#entry(digest, hexToBytes(body))
+      for (const [k, sig] of await this.#c.store.list<Hex>(K.signaturePrefix(digest))) {
+        p.sigs.set(Number(k.slice(-3)), hexToBytes(sig))
+      }
+      const own = p.sigs.get(this.#c.index)
+      if (own) out.push({ body: p.body, signature: own })
+    }
+    return out
+  }
+
+  /**
+   * Signs a final, reorg-checked message. Returns 'signed', or 'duplicate' when this exact body
+   * was signed before (its observation is re-published). A different body for the same
+   * (emitter, sequence) throws ConflictingObservationError and signs nothing.
+   */
+  async observe(msg: ObservedMessage): Promise<'signed' | 'duplicate'> {
+    const body = encodeVaaBody({
+      timestamp: msg.timestamp,
+      nonce: msg.nonce,
+      emitterChain: msg.emitterChain,
+      emitterAddress: msg.emitterAddress,
+      sequence: msg.sequence,
+      consistencyLevel: msg.consistencyLevel,
+      payload: msg.payload,
+    })
+    const digest = bytesToHex(vaaDigest(body))
+    const key = K.signed(msg.emitterChain, msg.emitterAddress, msg.sequence)
+    const previous = this.#signing.get(key) ?? (await this.#c.store.get<SignedRecord>(key))?.digest
+    if (previous !== undefined) {
+      if (previous === digest) {
+        const own = this.#pending.get(digest)?.sigs.get(this.#c.index)
+        if (own) this.#c.publish({ body, signature: own })
+        return 'duplicate'
+      }
+      this.#c.metrics.conflicts.inc({ source: 'watcher' })
+      this.#c.log.error({ key, signed: previous, seen: digest }, 'ALERT: conflicting body for an already signed message; not signing')
+      throw new ConflictingObservationError(`a different body was already signed for ${key}`, { field: 'sequence', details: `signed ${previous}, seen ${digest}` })
+    }
+    this.#signing.set(key, digest)
+    try {
+      const signature = this.#c.key.sign(hexToBytes(digest))
+      const record: SignedRecord = { digest, signedAt: Date.now() }
+      await this.#c.store.commit([
+        { type: 'put', key, value: record },
+        { type: 'put', key: K.body(digest), value: bytesToHex(body) },
+        { type: 'put', key: K.signature(digest, this.#c.index), value: bytesToHex(signature) },
+        { type: 'put', key: K.unfinished(digest), value: record.signedAt },
+      ])
+      this.#c.metrics.observationsSigned.inc()
+      this.#c.publish({ body, signature })
+      await this.#add(digest, body, this.#c.index, signature, [])
+      return 'signed'
+    } finally {
+      this.#signing.delete(key)
+    }
+  }
+
+  /** Adds observations a peer signed (each signature already verified against `sender`). */
+  async addPeerObservations(sender: number, items: readonly SignedObservation[]): Promise<void> {
+    for (const item of items) {
+      const digest = bytesToHex(vaaDigest(item.body))
+      if (this.#done.has(digest)) continue
+      this.#c.metrics.peerObservations.inc()
+      const ops: Op[] = []
+      if (!this.#pending.has(digest)) {
+        if ((await this.#c.store.get(K.vaa(digest))) !== undefined) {
+          this.#done.add(digest)
+          continue
+        }
+        ops.push({ type: 'put', key: K.body(digest), value: bytesToHex(item.body) })
+        this.#checkPeerConflict(item.body, digest)
+      }
+      ops.push({ type: 'put', key: K.signature(digest, sender), value: bytesToHex(item.signature) })
+      await this.#add(digest, item.body, sender, item.signature, ops)
+    }
+  }
+
+  /** Stores a quorum VAA received from a peer (already verified against the guardian set). */
+  async addPeerVaa(vaa: Uint8Array, digest: Hex): Promise<boolean> {
+    if (this.#done.has(digest) || (await this.#c.store.get(K.vaa(digest))) !== undefined) return false
+    this.#done.add(digest)
+    const record: VaaRecord = { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'peer' }
+    await this.#finish(digest, record)
+    this.#c.metrics.vaasReceived.inc()
+    return true
+  }
+
+  /** Own observations older than `ageMs` still without a quorum (for retransmission). */
+  stale(ageMs: number, limit: number): SignedObservation[] {
+    const cutoff = Date.now() - ageMs
+    const out: SignedObservation[] = []
+    for (const p of this.#pending.values()) {
+      if (out.length >= limit) break
+      const own = p.sigs.get(this.#c.index)
+      if (own && p.since < cutoff && !p.assembling) out.push({ body: p.body, signature: own })
+    }
+    return out
+  }
+
+  /** Own observation for a digest, if this node signed it. */
+  async ownObservation(digest: Hex): Promise<SignedObservation | undefined> {
+    const [body, sig] = await Promise.all([this.#c.store.get<Hex>(K.body(digest)), this.#c.store.get<Hex>(K.signature(digest, this.#c.index))])
+    return body && sig ? { body: hexToBytes(body), signature: hexToBytes(sig) } : undefined
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size
+  }
+
+  #entry(digest: Hex, body: Uint8Array): Pending {
+    let p = this.#pending.get(digest)
+    if (p === undefined) {
+      if (this.#pending.size >= MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value!)
+      p = { body, sigs: new Map(), since: Date.now(), assembling: false }
+      this.#pending.set(digest, p)
+    }
+    return p
+  }
+
+  async #add(digest: Hex, body: Uint8Array, index: number, sig: Uint8Array, ops: Op[]): Promise<void> {
+    const p = this.#entry(digest, body)
+    if (p.sigs.has(index)) return
+    p.sigs.set(index, sig)
+    if (ops.length > 0) await this.#c.store.commit(ops)
+    if (p.assembling || p.sigs.size < this.#c.guardians.quorum) return
+    p.assembling = true
+    const sigs = [...p.sigs].map(([guardianIndex, signature]) => ({ guardianIndex, signature }))
+    const vaa = assembleVaa(p.body, this.#c.guardians.setIndex, sigs)
+    this.#done.add(digest)
+    if (p.sigs.has(this.#c.index)) this.#c.metrics.latency.observe((Date.now() - p.since) / 1000)
+    this.#c.metrics.vaasAssembled.inc()
+    await this.#finish(digest, { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'quorum' })
+  }
+
+  async #finish(digest: Hex, record: VaaRecord): Promise<void> {
+    this.#pending.delete(digest)
+    await this.#c.store.commit([
+      { type: 'put', key: K.vaa(digest), value: record },
+      { type: 'del', key: K.unfinished(digest) },
+    ])
+    await this.#c.onVaa(digest, hexToBytes(record.vaa), record)
+  }
+
+  #checkPeerConflict(body: Uint8Array, digest: Hex): void {
+    const key = messageKeyOfBody(body)
+    const mine = this.#signing.get(key)
+    if (mine !== undefined && mine !== digest) {
+      this.#c.metrics.conflicts.inc({ source: 'peer' })
+      this.#c.log.warn({ key, mine, peer: digest }, 'peer signed a different body for a message this node is signing')
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Hex } from '@bulwark/core'
+
+/**
+ * Key layout of the node's LevelDB (one database per node, utf8 keys, JSON values). Numbers are
+ * zero-padded so lexicographic order is numeric order.
+ */
+const pad = (n: number | bigint, width: number): string => n.toString().padStart(width, '0')
+
+export const K = {
+  /** What this node signed for (chain, emitter, sequence): the conflict guard. */
+  signed: (chain: number, emitter: Hex, seq: bigint) => `m/${pad(chain, 5)}/${emitter}/${pad(seq, 20)}`,
+  signedPrefix: (chain: number, emitter: Hex) => `m/${pad(chain, 5)}/${emitter}/`,
+  /** A verified guardian signature (own or a peer's) over a body digest. */
+  signature: (digest: Hex, index: number) => `s/${digest}/${pad(index, 3)}`,
+  signaturePrefix: (digest: Hex) => `s/${digest}/`,
+  /** The body of a digest any guardian signed (needed to assemble). */
+  body: (digest: Hex) => `b/${digest}`,
+  /** Own observations still waiting for a quorum (rebroadcast after a restart). */
+  unfinished: (digest: Hex) => `u/${digest}`,
+  unfinishedPrefix: 'u/',
+  /** Assembled VAAs. */
+  vaa: (digest: Hex) => `v/${digest}`,
+  /** Delivery state of a VAA, plus indices of active and dead-lettered ones. */
+  delivery: (digest: Hex) => `d/${digest}`,
+  active: (digest: Hex) => `da/${digest}`,
+  activePrefix: 'da/',
+  dead: (digest: Hex) => `dd/${digest}`,
+  deadPrefix: 'dd/',
+  /** Watcher cursor: every message at or below this height is processed. */
+  cursor: (chain: number) => `c/${pad(chain, 5)}`,
+  /** Next sequence expected from an emitter (gap detection). */
+  nextSequence: (chain: number, emitter: Hex) => `e/${pad(chain, 5)}/${emitter}`,
+  /** Governor decision log, in order. */
+  governor: (n: number) => `g/${pad(n, 12)}`,
+  governorPrefix: 'g/',
+  /** The node's counters that must survive restarts. */
+  meta: (name: string) => `x/${name}`,
+} as const
+
+/** The end key of a prefix range (prefix + highest utf8 char). */
+export const prefixEnd = (prefix: string): string => `${prefix}\uffff`

@@ -1,0 +1,109 @@
+import { Level } from 'level'
+import { K, prefixEnd } from './keys.js'
+
+export type PutOp = { type: 'put'; key: string; value: unknown }
+export type DelOp = { type: 'del'; key: string }
+export type Op = PutOp | DelOp
+
+type Commit = { ops: Op[]; resolve: () => void; reject: (e: unknown) => void }
+
+export type StoreOptions = {
+  /** Directory of the LevelDB. */
+  path: string
+  /** Flush a group commit after at most this many ops. @default 2000 */
+  maxBatch?: number
+}
+
+/**
+ * The node's LevelDB. Every state change goes through {@link commit}: ops submitted in the same
+ * tick are written as ONE batch with `sync: true` (group commit), and the returned promise
+ * resolves only after that fsync'd batch is on disk. A batch is atomic, so after a SIGKILL each
+ * commit is either fully present or absent.
+ */
+export class Store {
+  readonly db: Level<string, string>
+  readonly #maxBatch: number
+  #pending: Commit[] | null = null
+  #flushing: Promise<void> = Promise.resolve()
+  batches = 0
+
+  constructor(opts: StoreOptions) {
+    this.db = new Level<string, string>(opts.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+    this.#maxBatch = opts.maxBatch ?? 2000
+  }
+
+  async open(): Promise<void> {
+    await this.db.open()
+  }
+
+  async close(): Promise<void> {
+    await this.#flushing
+    if (this.#pending) await this.#flush()
+    await this.db.close()
+  }
+
+  /** Writes `ops` atomically and durably (together with any other ops of the same tick). */
+  commit(ops: Op[]): Promise<void> {
+    if (ops.length === 0) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      if (this.#pending === null) {
+        this.#pending = []
+        const started = this.#flushing
+        this.#flushing = started.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.#flush())
+      }
+      this.#pending.push({ ops, resolve, reject })
+    })
+  }
+
+  async #flush(): Promise<void> {
+    const group = this.#pending
+    this.#pending = null
+    if (group === null) return
+    // Whole commits per batch: a caller's ops are never split across two batches.
+    let chunk: Commit[] = []
+    let size = 0
+    for (const c of group) {
+      if (size > 0 && size + c.ops.length > this.#maxBatch) {
+        await this.#write(chunk)
+        chunk = []
+        size = 0
+      }
+      chunk.push(c)
+      size += c.ops.length
+    }
+    await this.#write(chunk)
+  }
+
+  async #write(chunk: Commit[]): Promise<void> {
+    try {
+      const ops = chunk.flatMap((c) => c.ops.map((o) => (o.type === 'put' ? { type: 'put' as const, key: o.key, value: JSON.stringify(o.value) } : o)))
+      await this.db.batch(ops, { sync: true } as never)
+      this.batches++
+      for (const c of chunk) c.resolve()
+    } catch (e) {
+      for (const c of chunk) c.reject(e)
+    }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const v = await this.db.get(key)
+    return v === undefined ? undefined : (JSON.parse(v) as T)
+  }
+
+  /** All [key, value] under a prefix, in key order (bounded by `limit`). */
+  async list<T>(prefix: string, limit = Infinity): Promise<[string, T][]> {
+    const out: [string, T][] = []
+    for await (const [k, v] of this.db.iterator({ gte: prefix, lt: prefixEnd(prefix), limit: limit === Infinity ? -1 : limit })) {
+      out.push([k, JSON.parse(v) as T])
+    }
+    return out
+  }
+
+  async count(prefix: string): Promise<number> {
+    let n = 0
+    for await (const _ of this.db.keys({ gte: prefix, lt: prefixEnd(prefix) })) n++
+    return n
+  }
+}
+
+export { K }

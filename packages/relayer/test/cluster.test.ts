@@ -1,0 +1,69 @@
+import { encodePayload, quorum, toBytes32, type Hex } from '@bulwark/core'
+import { rm } from 'node:fs/promises'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Guardians } from '../src/crypto/guardians.js'
+import { startRelayer, type Relayer } from '../src/relayer.js'
+import { nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
+import { MemoryChain } from './support/memory-chain.js'
+
+const A = 10002
+const B = 10003
+const vault = toBytes32('0x00000000000000000000000000000000000000aa')
+const lock = (amount: bigint) =>
+  encodePayload({ type: 'CollateralLocked', destinationChain: B, account: toBytes32('0x01'), asset: toBytes32('0x02'), amount, depositor: toBytes32('0x03') })
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not reached in time')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)', () => {
+  let nodes: ClusterNode[]
+  let root: string
+  let chainA: MemoryChain
+  let chainB: MemoryChain
+  const running: (Relayer | undefined)[] = []
+
+  const start = async (i: number) => {
+    const cfg = nodeConfig(nodes, i, {
+      chains: [
+        { chainId: A, name: 'a', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, deliver: false },
+        { chainId: B, name: 'b', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, watch: false },
+      ],
+    })
+    running[i] = await startRelayer({
+      config: cfg,
+      guardianKey: nodes[i]!.key,
+      adapters: new Map([[A, chainA], [B, chainB]]),
+      logger: pino({ level: 'warn' }),
+      retransmitMs: 500,
+    })
+  }
+
+  beforeAll(async () => {
+    ;({ nodes, root } = await planCluster(4))
+    chainA = new MemoryChain(A, { finalizedLag: 2 })
+    chainB = new MemoryChain(B, { guardians: new Guardians(nodes.map((n) => n.key.address as Hex)) })
+    for (let i = 0; i < 4; i++) await start(i)
+  }, 30_000)
+
+  afterAll(async () => {
+    for (const r of running) await r?.stop()
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('signs a finalized lock, reaches quorum and credits the destination exactly once', async () => {
+    chainA.mine([{ emitter: vault, payload: lock(5n) }])
+    chainA.mine()
+    chainA.mine()
+    await until(() => chainB.consumed.size === 1)
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(chainB.consumed.size).toBe(1)
+    expect(new Set(chainB.submissions).size).toBe(1)
+    expect(quorum(4)).toBe(3)
+  })
+})

@@ -1,0 +1,60 @@
+import { keccak256 } from '@bulwark/core'
+import { mkdtemp } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfig, type RelayerConfig, type RelayerConfigInput } from '../../src/config.js'
+import { loadOrCreateNodeKey, peerIdOfKey } from '../../src/services/network/node-key.js'
+import { GuardianKey } from '../../src/services/signer/guardian-key.js'
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before returning). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Deterministic guardian key i (tests only). */
+export const testGuardianKey = (i: number): GuardianKey => GuardianKey.fromBytes(keccak256(new TextEncoder().encode(`bulwark-test-guardian-${i}`)))
+
+export type ClusterNode = { index: number; key: GuardianKey; dataDir: string; peerId: string; p2pPort: number; opsPort: number }
+
+/** Keys, data dirs, node identities and ports for an n-node cluster (nothing started). */
+export async function planCluster(n: number, root?: string): Promise<{ root: string; nodes: ClusterNode[] }> {
+  const dir = root ?? (await mkdtemp(join(tmpdir(), 'bulwark-relayer-')))
+  const nodes: ClusterNode[] = []
+  for (let i = 0; i < n; i++) {
+    const dataDir = join(dir, `node${i}`)
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(dataDir, { recursive: true })
+    const { key } = await loadOrCreateNodeKey(join(dataDir, 'node.key'))
+    nodes.push({ index: i, key: testGuardianKey(i), dataDir, peerId: peerIdOfKey(key), p2pPort: await freePort(), opsPort: await freePort() })
+  }
+  return { root: dir, nodes }
+}
+
+/** The config of node `i` of a planned cluster, with overrides. */
+export function nodeConfig(nodes: ClusterNode[], i: number, over: Partial<RelayerConfigInput> & Pick<RelayerConfigInput, 'chains'>): RelayerConfig {
+  const me = nodes[i]!
+  return parseConfig({
+    nodeName: `node${i}`,
+    network: 'bulwark-test',
+    dataDir: me.dataDir,
+    guardianKey: { env: 'UNUSED_IN_TESTS' },
+    guardians: nodes.map((n) => ({ address: n.key.address, peerId: n.peerId })),
+    p2p: {
+      listen: [`/ip4/127.0.0.1/tcp/${me.p2pPort}`],
+      bootstrap: nodes.filter((n) => n.index !== i).map((n) => `/ip4/127.0.0.1/tcp/${n.p2pPort}/p2p/${n.peerId}`),
+    },
+    watcher: { pollMs: 50 },
+    delivery: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, staggerMs: 300 },
+    ops: { port: me.opsPort },
+    log: { level: 'warn' },
+    ...over,
+  })
+}
