@@ -1,0 +1,35 @@
+// Compute-unit, transaction-count and size benchmark of the Bulwark Solana program in litesvm.
+// Writes bench-results/compute.json and prints a summary. Run: pnpm bench
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { liquidationScenario, measureCredit, measureLock } from '../test/scenarios.js';
+import { SO_PATH } from '../test/harness.js';
+
+const out = fileURLToPath(new URL('../bench-results/compute.json', import.meta.url));
+const credit19 = await measureCredit(19, true);
+const credit19new = await measureCredit(19, false);
+const credit7 = await measureCredit(7, true);
+const lock = await measureLock();
+const liq = await liquidationScenario();
+const size = readFileSync(SO_PATH).length;
+const result = {
+  measuredAt: new Date().toISOString(),
+  program: { path: 'dist/bulwark.so', bytes: size },
+  verifyAndCredit: {
+    '13-of-19 (existing margin account)': { ...credit19, cu: Number(credit19.cu), targetCu: 400_000 },
+    '13-of-19 (first credit, account created)': { ...credit19new, cu: Number(credit19new.cu) },
+    '5-of-7 (existing margin account)': { ...credit7, cu: Number(credit7.cu) },
+  },
+  lock: { ok: lock.ok, cu: Number(lock.cu), targetCu: 30_000 },
+  liquidate: { ok: liq.outcome.ok, error: liq.outcome.error, cu: Number(liq.outcome.cu), targetCu: 80_000 },
+  txLimitBytes: 1232,
+};
+mkdirSync(fileURLToPath(new URL('../bench-results/', import.meta.url)), { recursive: true });
+writeFileSync(out, JSON.stringify(result, null, 2));
+console.log(`program size: ${size} bytes`);
+for (const [k, v] of Object.entries(result.verifyAndCredit)) {
+  console.log(`verify+credit ${k}: ${v.ok ? 'ok' : `FAILED ${v.error}`}, ${v.transactions} tx, ${v.txBytes} bytes, ${v.cu} CU`);
+}
+console.log(`lock: ${lock.ok ? 'ok' : 'FAILED'}, ${lock.cu} CU (target <= 30,000)`);
+console.log(`liquidate: ${liq.outcome.ok ? 'ok' : `FAILED ${liq.outcome.error ?? ''}`}, ${liq.outcome.cu} CU (target <= 80,000)`);
+console.log(`wrote ${out}`);
