@@ -76,9 +76,9 @@ export class ExchangeServer {
     s.hits++
     const send = (status: number, text: string) => res.writeHead(status, { 'content-type': 'application/json' }).end(text)
     const m = s.mode
-    if (m.kind === 'malformed') return send(200, m.body)
-    if (m.kind === 'http') return send(m.status, m.body)
-    if (m.kind === 'apiError') return send(v === 'coinbase' ? 404 : 200, JSON.stringify(API_ERRORS[v]))
+    if (m.kind === 'malformed') return void send(200, m.body)
+    if (m.kind === 'http') return void send(m.status, m.body)
+    if (m.kind === 'apiError') return void send(v === 'coinbase' ? 404 : 200, JSON.stringify(API_ERRORS[v]))
     if (m.kind === 'slow') {
       const t = setTimeout(() => (this.#pending.delete(t), send(200, JSON.stringify(body(v, s)))), m.ms)
       this.#pending.add(t)

@@ -1,0 +1,43 @@
+import type { ChainAdapter, Hex } from '@bulwark/core'
+
+/**
+ * What the keeper needs beyond ChainAdapter: which accounts changed in a block range (from the
+ * margin engine's events: credits, trades, withdrawals, liquidations). The EVM adapter reads them
+ * from MarginEngine logs; proposed for core's ChainAdapter.
+ */
+export interface AccountEventSource {
+  /** Accounts touched by events in blocks/slots [fromHeight, toHeight], each once. */
+  getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]>
+}
+
+export type KeeperChain = ChainAdapter & AccountEventSource
+
+/** A collateral asset as the keeper prices it. */
+export type KeeperAsset = {
+  originChain: number
+  /** bytes32 token address on its origin chain */
+  asset: Hex
+  decimals: number
+  /** WAD */
+  weight: bigint
+  /** WAD @default 0n */
+  pendingWeight?: bigint
+  /** Market id whose PriceReport price values this asset. */
+  priceMarketId: number
+}
+
+/** A perp market as the keeper sees it. */
+export type KeeperMarket = { marketId: number; imf: bigint; mmf: bigint }
+
+export type KeeperConfig = {
+  assets: KeeperAsset[]
+  markets: KeeperMarket[]
+  /** Initial index capacity; grows by doubling. @default 1024 */
+  capacity?: number
+  /** Upper bound of the volatility multiplier. @default 3e18 */
+  maxMultiplier?: bigint
+  /** Headroom of the float screen over the current multiplier (rebuilds only when exceeded). @default 1.25 */
+  multiplierHeadroom?: number
+  collateralSlots?: number
+  positionSlots?: number
+}
