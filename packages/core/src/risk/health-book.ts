@@ -82,8 +82,11 @@ export class HealthBook {
     this.#marketMm = Float64Array.from(markets, (m) => toF(m.mmf, 1e18) * toF(m.volMultiplier, 1e18))
   }
 
+  #ctx: RiskContext | undefined
+
   setPrice(feed: number, price: bigint): void {
     if (price <= 0n) throw new InvalidPriceError('price must be positive', { field: `feeds[${feed}]` })
+    this.#ctx = undefined
     this.feedPriceExact[feed] = price
     this.feedPrice[feed] = toF(price, 1e18)
   }
@@ -143,11 +146,13 @@ export class HealthBook {
     return { collateral, positions, settlement: this.#get(i, this.C + 2 * this.P) }
   }
 
-  /** The exact risk context at the current feed prices. */
+  /** The exact risk context at the current feed prices (cached until a price changes). */
   context(): RiskContext {
+    if (this.#ctx) return this.#ctx
     const assets = Object.fromEntries(this.config.assets.map((a, k) => [String(k), { ...a, price: this.feedPriceExact[a.feed]! }]))
     const markets = Object.fromEntries(this.config.markets.map((m, k) => [String(k), { ...m, markPrice: this.feedPriceExact[m.feed]! }]))
-    return { assets, markets }
+    this.#ctx = { assets, markets }
+    return this.#ctx
   }
 
   /** Exact health of account `i` (core's formulas). */

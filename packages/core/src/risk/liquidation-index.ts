@@ -47,6 +47,25 @@ class TriggerHeap {
     this.vers[i] = ver
   }
 
+  /** Drops entries whose version is stale, then re-heapifies. */
+  compact(live: Int32Array): void {
+    let w = 0
+    for (let r = 0; r < this.n; r++) {
+      if (this.vers[r] === live[this.ids[r]!]) {
+        this.keys[w] = this.keys[r]!
+        this.ids[w] = this.ids[r]!
+        this.vers[w] = this.vers[r]!
+        w++
+      }
+    }
+    const n = w
+    this.n = 0
+    const k = this.keys.slice(0, n)
+    const d = this.ids.slice(0, n)
+    const v = this.vers.slice(0, n)
+    for (let i = 0; i < n; i++) this.push(k[i]!, d[i]!, v[i]!)
+  }
+
   #grow(): void {
     const k = new Float64Array(this.keys.length * 2)
     k.set(this.keys)
@@ -83,6 +102,7 @@ export class LiquidationIndex {
   readonly #moved: Float64Array
   readonly #version: Int32Array
   readonly #feedsOf: number[][]
+  readonly #members: Int32Array
   readonly #scratch: ApproxSlack = { slack: 0, mm: 0, magnitude: 0, exposure: 0 }
   /** Accounts currently liquidatable (exact), waiting for a keeper. */
   readonly liquidatable = new Set<number>()
@@ -93,6 +113,7 @@ export class LiquidationIndex {
     this.#moved = new Float64Array(feeds)
     this.#version = new Int32Array(book.capacity)
     this.#feedsOf = new Array(book.capacity)
+    this.#members = new Int32Array(feeds)
   }
 
   /** Indexes every account in the book at current prices (one full pass, at start-up only). */
@@ -106,7 +127,9 @@ export class LiquidationIndex {
     const feeds = new Set<number>()
     for (let s = 0, j = i * b.C; s < b.C; s++, j++) if (b.colAmount[j] !== 0) feeds.add(b.config.assets[b.colAsset[j]!]!.feed)
     for (let s = 0, j = i * b.P; s < b.P; s++, j++) if (b.posSize[j] !== 0) feeds.add(b.config.markets[b.posMarket[j]!]!.feed)
+    for (const f of this.#feedsOf[i] ?? []) this.#members[f]!--
     this.#feedsOf[i] = [...feeds]
+    for (const f of feeds) this.#members[f]!++
     this.#arm(i)
   }
 
@@ -151,6 +174,11 @@ export class LiquidationIndex {
     }
     const liquidatable: number[] = []
     for (const id of popped) if (this.#arm(id)) liquidatable.push(id)
+    // lazy deletion leaves stale entries behind; compact a heap once they outnumber live ones 2:1
+    for (let f = 0; f < this.#heaps.length; f++) {
+      const h = this.#heaps[f]!
+      if (h.n > 3 * this.#members[f]! + 1024) h.compact(this.#version)
+    }
     return { reevaluated: popped.length, liquidatable }
   }
 }
