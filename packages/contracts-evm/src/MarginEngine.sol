@@ -14,7 +14,10 @@ import {RiskLib} from "./libraries/RiskLib.sol";
 ///         account at or above initial margin (emitting WithdrawalApproved for the origin vault),
 ///         liquidates below health 1 and absorbs bad debt (insurance fund, then socialized).
 contract MarginEngine is EngineState {
-    event CollateralCredited(bytes32 indexed account, uint16 indexed originChain, uint8 assetId, uint128 amount, uint64 sequence, bool queued);
+    /// @notice Collateral credited as active.
+    event CollateralCredited(bytes32 indexed account, uint8 indexed assetId, uint128 amount);
+    /// @notice Collateral held pending by the rate limiter at queue position `index` of `originChain`.
+    event CollateralQueued(bytes32 indexed account, uint8 indexed assetId, uint128 amount, uint16 originChain, uint32 index);
     event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
     event PositionChanged(bytes32 indexed account, uint32 indexed marketId, int256 size, uint256 entryPrice, int256 realizedPnl, uint256 fee);
     event WithdrawalApproved(bytes32 indexed account, uint64 indexed withdrawalId, uint8 assetId, uint128 amount, bytes32 recipient);
@@ -45,9 +48,15 @@ contract MarginEngine is EngineState {
         // Fast path header check; anything unusual goes through the strict decoder for the precise error.
         if (vaa.length - p != 116 || w >> 240 != 0x0101) PayloadLib.decodeCollateralLocked(vaa[p:]);
         if (uint16(w >> 224) != chainId) revert WrongDestinationChain();
-        bytes32 account = bytes32(vaa[p + 4:p + 36]);
-        bytes32 token = bytes32(vaa[p + 36:p + 68]);
-        uint128 amount = uint128(bytes16(vaa[p + 68:p + 84]));
+        bytes32 account;
+        bytes32 token;
+        uint128 amount;
+        assembly ("memory-safe") {
+            let q := add(vaa.offset, p) // payload length is exactly 116 here
+            account := calldataload(add(q, 4))
+            token := calldataload(add(q, 36))
+            amount := shr(128, calldataload(add(q, 68)))
+        }
 
         bytes32 key = _emitterKey(emitterChain, emitter);
         ChainState memory cs = chains[key];
@@ -70,14 +79,15 @@ contract MarginEngine is EngineState {
         if (bal == 0) assetMask[account] |= 1 << a.id;
         if (queued) {
             queue[emitterChain][cs.qTail] = Queued(account, amount, a.id, usd, uint32(block.timestamp));
+            emit CollateralQueued(account, a.id, amount, emitterChain, cs.qTail);
             cs.qTail++;
             _balances[account][a.id] = bal + (uint256(amount) << 128);
         } else {
             cs.used += usd;
             _balances[account][a.id] = bal + amount;
+            emit CollateralCredited(account, a.id, amount);
         }
         chains[key] = cs;
-        emit CollateralCredited(account, emitterChain, a.id, amount, seq, queued);
     }
 
     /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now fit.
@@ -96,6 +106,7 @@ contract MarginEngine is EngineState {
             _balances[q.account][q.assetId] = _balances[q.account][q.assetId] - (uint256(q.amount) << 128) + q.amount;
             delete queue[originChain][cs.qHead];
             emit QueueReleased(originChain, cs.qHead, q.account, q.assetId, q.amount);
+            emit CollateralCredited(q.account, q.assetId, q.amount);
             cs.qHead++;
             released++;
         }
@@ -151,7 +162,7 @@ contract MarginEngine is EngineState {
         if (size == 0) marketMask[account] &= ~(1 << mi);
         else marketMask[account] |= 1 << mi;
         if (adds) {
-            RiskLib.Health memory h = health(account);
+            RiskLib.Health memory h = _health(account, 0);
             if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
         }
         emit PositionChanged(account, marketId, size, entry, realized, fee);
@@ -170,9 +181,8 @@ contract MarginEngine is EngineState {
         bytes32 account = bytes32(uint256(uint160(msg.sender)));
         uint256 bal = _balances[account][assetId];
         if (uint128(bal) < amount) revert InsufficientCollateral();
-        _checkMarkets(account, BreakerLib.OP_WITHDRAW);
         _balances[account][assetId] = bal - amount;
-        RiskLib.Health memory h = health(account);
+        RiskLib.Health memory h = _health(account, BreakerLib.OP_WITHDRAW);
         if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
         withdrawalId = nextWithdrawalId++;
         _publish(PayloadLib.encode(PayloadLib.WithdrawalApproved(info.chain, account, info.token, amount, recipient, withdrawalId)));
@@ -186,8 +196,8 @@ contract MarginEngine is EngineState {
     function liquidate(bytes32 account) external {
         if (paused & PAUSE_LIQUIDATE != 0) revert OperationPaused();
         if (assetMask[account] == 0 && marketMask[account] == 0) revert UnknownAccount();
-        _checkMarkets(account, BreakerLib.OP_LIQUIDATE);
-        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx) = _load(account);
+        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx) =
+            _load(account, BreakerLib.OP_LIQUIDATE);
         RiskLib.Liquidation memory r = RiskLib.liquidate(cs, ps, settlement[account], insuranceFund, liquidationParams);
         for (uint256 i; i < ps.length; ++i) {
             positions[account][mIdx[i]].size = int128(ps[i].size);
@@ -206,20 +216,17 @@ contract MarginEngine is EngineState {
     // ------------------------------------------------------------------ health
 
     /// @notice Health of `account` at current oracle prices (docs/protocol.md §7).
-    function health(bytes32 account) public view returns (RiskLib.Health memory) {
-        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps,) = _load(account);
+    function health(bytes32 account) external view returns (RiskLib.Health memory) {
+        return _health(account, 0);
+    }
+
+    /// @dev Health at oracle prices; every position's market must allow `op` (0 = no check).
+    function _health(bytes32 account, uint8 op) private view returns (RiskLib.Health memory) {
+        (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps,) = _load(account, op);
         return RiskLib.evaluate(cs, ps, settlement[account]);
     }
 
-    function _checkMarkets(bytes32 account, uint8 op) private view {
-        uint256 mask = marketMask[account];
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) oracle.priceFor(markets[i].oracleId, op);
-            mask >>= 1;
-        }
-    }
-
-    function _load(bytes32 account)
+    function _load(bytes32 account, uint8 op)
         internal
         view
         returns (RiskLib.Collateral[] memory cs, RiskLib.Position[] memory ps, uint256[] memory mIdx)
@@ -245,7 +252,7 @@ contract MarginEngine is EngineState {
             if (mm & 1 != 0) {
                 Market memory m = markets[i];
                 Pos memory pos = positions[account][i];
-                (uint256 price, uint256 vol) = oracle.priceFor(m.oracleId, 0);
+                (uint256 price, uint256 vol) = oracle.priceFor(m.oracleId, op);
                 mIdx[n] = i;
                 ps[n++] = RiskLib.Position(pos.size, pos.entry, price, m.imf, m.mmf, vol);
             }

@@ -70,8 +70,12 @@ abstract contract GuardianVerifier is IGuardianVerifier, IBulwarkErrors {
             assembly ("memory-safe") {
                 dest := add(one, 32)
             }
-            CodeStore.copyTo(gs.keys, i * 20, 20, dest);
-            keys[i] = address(bytes20(one));
+            if (gs.count == 1) {
+                keys[i] = gs.keys;
+            } else {
+                CodeStore.copyTo(gs.keys, i * 20, 20, dest);
+                keys[i] = address(bytes20(one));
+            }
         }
         expiry = gs.expiry;
     }
@@ -107,7 +111,8 @@ abstract contract GuardianVerifier is IGuardianVerifier, IBulwarkErrors {
             }
             packed = bytes.concat(packed, bytes20(keys[i]));
         }
-        ptr = CodeStore.write(packed);
+        // A single-key set is kept inline (the "pointer" is the key): no code read at all.
+        ptr = n == 1 ? keys[0] : CodeStore.write(packed);
         count = uint8(n);
     }
 
@@ -165,7 +170,9 @@ abstract contract GuardianVerifier is IGuardianVerifier, IBulwarkErrors {
         assembly ("memory-safe") {
             let p := mload(0x40) // ecrecover input at p .. p+0x80, guardian keys from p+0x80
             let k := add(p, 0x80)
-            extcodecopy(keys, k, 1, mul(n, 20))
+            switch n
+            case 1 { mstore(k, shl(96, keys)) }
+            default { extcodecopy(keys, k, 1, mul(n, 20)) }
             mstore(p, digest)
             let last := 0
             for { let i := 0 } lt(i, sigs) { i := add(i, 1) } {

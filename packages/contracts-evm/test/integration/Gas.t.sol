@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {BulwarkFixture} from "../utils/BulwarkFixture.sol";
+
+/// @notice Gas of the hot paths, written to snapshots/GasTest.json by `forge test` / `forge snapshot`.
+///         Storage is cooled before each measured call so it costs what a fresh transaction pays;
+///         `tx_*` entries add the intrinsic cost (21,000 + calldata) of sending that call alone.
+///         The bench script (scripts/bench-gas.ts) measures the same flows from anvil receipts.
+contract GasTest is BulwarkFixture {
+    address internal alice = address(0xA11CE);
+
+    function _intrinsic(bytes memory data) internal pure returns (uint256 g) {
+        g = 21_000;
+        for (uint256 i; i < data.length; ++i) {
+            g += data[i] == 0 ? 4 : 16;
+        }
+    }
+
+    /// @dev Cold engine, oracle and the engine's code-stored guardian set (slot 0 bits 32..191).
+    function _coolAll() internal {
+        vm.cool(address(engine));
+        vm.cool(address(oracle));
+        address keys = address(uint160(uint256(vm.load(address(engine), 0)) >> 32));
+        if (keys.code.length != 0) vm.cool(keys);
+    }
+
+    function _measureCredit(string memory name, bytes memory vaa) internal {
+        bytes memory data = abi.encodeCall(engine.credit, (vaa));
+        _coolAll();
+        engine.credit(vaa);
+        uint256 exec = vm.snapshotGasLastCall(name);
+        vm.snapshotValue(string.concat("tx_", name), exec + _intrinsic(data));
+    }
+
+    function test_gas_credit_13of19() public {
+        deploy(19);
+        _measureCredit("credit_13of19_fresh", lockVaa(alice, USDC, 100e6));
+        _measureCredit("credit_13of19_holder", lockVaa(alice, USDC, 100e6));
+    }
+
+    function test_gas_credit_1of1() public {
+        deploy(1);
+        _measureCredit("credit_1of1_fresh", lockVaa(alice, USDC, 100e6));
+        _measureCredit("credit_1of1_holder", lockVaa(alice, USDC, 100e6));
+    }
+
+    function test_gas_liquidate_3_positions() public {
+        deploy(19);
+        creditUsdc(alice, 10_000e6);
+        vm.startPrank(alice);
+        engine.trade(ETH, 10e18); // 30k
+        engine.trade(BTC, 0.5e18); // 30k
+        engine.trade(SOL, 100e18); // 15k
+        vm.stopPrank();
+        vm.warp(block.timestamp + 10);
+        pushPrices(block.timestamp, 2650e18, 56_000e18, 140e18);
+        bytes memory data = abi.encodeCall(engine.liquidate, (toBytes32(alice)));
+        _coolAll();
+        engine.liquidate(toBytes32(alice));
+        uint256 exec = vm.snapshotGasLastCall("liquidate_3_positions");
+        vm.snapshotValue("tx_liquidate_3_positions", exec + _intrinsic(data));
+        (int128 size,) = engine.positions(toBytes32(alice), 0);
+        assertLt(size, 10e18); // something was closed
+    }
+}
