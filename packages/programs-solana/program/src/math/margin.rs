@@ -38,6 +38,9 @@ pub struct Health {
 pub fn collateral_value(c: &[CollateralIn]) -> Result<U256> {
     let mut total = U256::ZERO;
     for e in c {
+        if e.price.is_zero() {
+            return Err(crate::error::Error::InvalidPrice);
+        }
         let v = mul_div_down(&e.amount, &e.price, &U256::pow10(e.decimals)?)?;
         total = total.checked_add(&w_mul_down(&v, &e.weight)?)?;
     }
@@ -81,6 +84,9 @@ pub fn compute(m: &MarginIn) -> Result<Health> {
     let mut im = U256::ZERO;
     let mut mm = U256::ZERO;
     for pos in p {
+        if pos.entry.is_zero() || pos.mark.is_zero() {
+            return Err(crate::error::Error::InvalidPrice);
+        }
         equity = equity.checked_add(&pnl(&pos.size, &pos.entry, &pos.mark)?)?;
         let n = notional(&pos.size, &pos.mark)?;
         im = im.checked_add(&requirement(&n, &pos.imf, &pos.vol)?)?;
