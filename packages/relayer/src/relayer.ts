@@ -16,13 +16,13 @@ import { loadOrCreateNodeKey } from './services/network/node-key.js'
 import { createMetrics, type Metrics } from './services/ops/metrics.js'
 import { startOpsServer } from './services/ops/server.js'
 import { Attestor, type SignedRecord, type VaaRecord } from './services/quorum/attestor.js'
-import type { GuardianKey } from './services/signer/guardian-key.js'
+import type { GuardianSigner } from './services/signer/guardian-key.js'
 import { K, Store } from './services/store/store.js'
 import { Watcher } from './services/watcher/watcher.js'
 
 export type RelayerOptions = {
   config: RelayerConfig
-  guardianKey: GuardianKey
+  guardianKey: GuardianSigner
   /** Adapters by chain id, built by the caller (bin/ builds EVM adapters from the config). */
   adapters: ReadonlyMap<number, ChainAdapter>
   logger: Logger
@@ -34,6 +34,8 @@ export type RelayerEvents = { vaa: [digest: Hex, vaa: Uint8Array, record: VaaRec
 
 /** A running relayer node: every service wired together. */
 export type Relayer = {
+  /** The libp2p node (for operators' tooling and tests). */
+  node: P2PNode
   peerId: string
   index: number
   addresses: string[]
@@ -233,6 +235,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     })())
 
   return {
+    node,
     peerId: node.peerId.toString(),
     index,
     addresses: node.getMultiaddrs().map(String),

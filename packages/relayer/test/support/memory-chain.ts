@@ -43,11 +43,11 @@ export class MemoryChain implements ChainAdapter {
   }
 
   /** Mines a block holding one message per emitted payload; returns the messages. */
-  mine(emits: { emitter: Hex; payload: Uint8Array; consistencyLevel?: number }[] = []): ObservedMessage[] {
+  mine(emits: { emitter: Hex; payload: Uint8Array; consistencyLevel?: number; sequence?: bigint }[] = []): ObservedMessage[] {
     const height = BigInt(this.blocks.length)
     const hash = bytesToHex(keccak256(new TextEncoder().encode(`${this.chainId}/${height}/${this.#salt++}`)))
     const messages = emits.map((e, i) => {
-      const sequence = this.#seq.get(e.emitter) ?? 0n
+      const sequence = e.sequence ?? this.#seq.get(e.emitter) ?? 0n
       this.#seq.set(e.emitter, sequence + 1n)
       return {
         emitterChain: this.chainId,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { verifyVaa, type Guardians } from '../../crypto/guardians.js'
 import { MalformedEnvelopeError, UnknownGuardianError } from '../../errors.js'
 import { InvalidSignatureError } from '@bulwark/core'
-import type { GuardianKey } from '../signer/guardian-key.js'
+import type { GuardianSigner } from '../signer/guardian-key.js'
 import type { Metrics } from '../ops/metrics.js'
 import { Kind, decodeEnvelope, encodeEnvelope, topicString, type Envelope, type TopicName } from './envelope.js'
 import {
@@ -41,7 +41,7 @@ export type GossipHandlers = {
 export type GossipComponents = {
   pubsub: GossipSub
   guardians: Guardians
-  key: GuardianKey
+  key: GuardianSigner
   index: number
   metrics: Metrics
   log: Logger

@@ -2,7 +2,7 @@ import { assembleVaa, bytesToHex, encodeVaaBody, hexToBytes, vaaDigest, type Hex
 import type { Logger } from 'pino'
 import type { Guardians } from '../../crypto/guardians.js'
 import { ConflictingObservationError } from '../../errors.js'
-import type { GuardianKey } from '../signer/guardian-key.js'
+import type { GuardianSigner } from '../signer/guardian-key.js'
 import type { SignedObservation } from '../network/messages.js'
 import { K, type Op, type Store } from '../store/store.js'
 import type { Metrics } from '../ops/metrics.js'
@@ -14,7 +14,7 @@ export type VaaRecord = { vaa: Hex; assembledAt: number; source: 'quorum' | 'pee
 export type AttestorComponents = {
   store: Store
   guardians: Guardians
-  key: GuardianKey
+  key: GuardianSigner
   /** This node's index in the guardian set. */
   index: number
   metrics: Metrics

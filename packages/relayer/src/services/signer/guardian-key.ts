@@ -3,11 +3,18 @@ import { inspect } from 'node:util'
 import { InvalidConfigError } from '../../errors.js'
 import { addressOfPublicKey, isValidPrivateKey, publicKeyOf, sign } from '../../crypto/secp256k1.js'
 
+/** What the node needs from a guardian key: its address, VAA-digest signatures, and the secret for envelopes. */
+export interface GuardianSigner {
+  readonly address: Hex
+  sign(digest: Uint8Array): Uint8Array
+  readonly secret: Uint8Array
+}
+
 /**
  * A guardian's secp256k1 key. The secret is held in a private field: JSON.stringify, util.inspect
  * and pino serialize this object as its address only, so it cannot reach a log by accident.
  */
-export class GuardianKey {
+export class GuardianKey implements GuardianSigner {
   readonly #secret: Uint8Array
   readonly address: Hex
 

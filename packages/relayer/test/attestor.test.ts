@@ -1,0 +1,95 @@
+import { bytesToHex, encodeVaaBody, parseVaa, toBytes32, vaaDigest, type Hex, type ObservedMessage } from '@bulwark/core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Guardians, verifyVaa } from '../src/crypto/guardians.js'
+import { Attestor } from '../src/services/quorum/attestor.js'
+import { K } from '../src/services/store/store.js'
+import { testGuardianKey } from './support/cluster.js'
+import { counter, metrics, silent, tempStore } from './support/env.js'
+
+const keys = [0, 1, 2, 3].map(testGuardianKey)
+const guardians = new Guardians(keys.map((k) => k.address))
+const msg = (sequence: bigint, payload = Uint8Array.of(1)): ObservedMessage => ({
+  emitterChain: 10002, emitterAddress: toBytes32('0xaa'), sequence, nonce: 0, consistencyLevel: 1, timestamp: 1, payload, height: 1n, blockHash: '0x01', txHash: '0x02',
+})
+const bodyOf = (m: ObservedMessage) => encodeVaaBody({ ...m })
+
+describe('Attestor', () => {
+  let env: Awaited<ReturnType<typeof tempStore>>
+  let published: unknown[]
+  let vaas: Uint8Array[]
+  let m: ReturnType<typeof metrics>
+  const make = () => new Attestor({
+    store: env.store, guardians, key: keys[0]!, index: 0, metrics: m, log: silent,
+    publish: (o) => published.push(o),
+    onVaa: async (_d, v) => { vaas.push(v) },
+  })
+  beforeEach(async () => {
+    env = await tempStore()
+    published = []
+    vaas = []
+    m = metrics()
+  })
+  afterEach(() => env.cleanup())
+
+  it('signs once, durably before publishing; the same body again is a duplicate', async () => {
+    const a = make()
+    expect(await a.observe(msg(1n))).toBe('signed')
+    const digest = bytesToHex(vaaDigest(bodyOf(msg(1n))))
+    expect(await env.store.get(K.signature(digest, 0))).toBeDefined()
+    expect(published).toHaveLength(1)
+    expect(await a.observe(msg(1n))).toBe('duplicate')
+    expect(await counter(m, 'bulwark_relayer_observations_signed_total')).toBe(1)
+  })
+
+  it('never signs a second body for the same (emitter, sequence), even after a restart, and raises the alert', async () => {
+    await make().observe(msg(1n, Uint8Array.of(1)))
+    await env.reopen()
+    const a = make()
+    await expect(a.observe(msg(1n, Uint8Array.of(2)))).rejects.toMatchObject({ name: 'ConflictingObservation', field: 'sequence' })
+    const other = bytesToHex(vaaDigest(bodyOf(msg(1n, Uint8Array.of(2)))))
+    expect(await env.store.get(K.signature(other, 0))).toBeUndefined()
+    expect(await counter(m, 'bulwark_relayer_conflicting_observations_total', { source: 'watcher' })).toBe(1)
+  })
+
+  it('assembles a VAA at quorum (3 of 4) that verifies against the set, exactly once', async () => {
+    const a = make()
+    const m1 = msg(5n)
+    const body = bodyOf(m1)
+    const digest = vaaDigest(body)
+    await a.observe(m1)
+    await a.addPeerObservations(1, [{ body, signature: keys[1]!.sign(digest) }])
+    expect(vaas).toHaveLength(0)
+    await a.addPeerObservations(2, [{ body, signature: keys[2]!.sign(digest) }])
+    await a.addPeerObservations(3, [{ body, signature: keys[3]!.sign(digest) }])
+    expect(vaas).toHaveLength(1)
+    const vaa = parseVaa(vaas[0]!)
+    expect(vaa.signatures.map((s) => s.guardianIndex)).toEqual([0, 1, 2])
+    expect(() => verifyVaa(guardians, vaa)).not.toThrow()
+    expect(await env.store.get(K.unfinished(bytesToHex(digest)))).toBeUndefined()
+  })
+
+  it('keeps peer signatures and own unfinished observations across a restart', async () => {
+    const m1 = msg(9n)
+    const body = bodyOf(m1)
+    const digest = vaaDigest(body)
+    await make().observe(m1)
+    await make().addPeerObservations(1, [{ body, signature: keys[1]!.sign(digest) }])
+    await env.reopen()
+    const a = make()
+    const unfinished = await a.load()
+    expect(unfinished.map((o) => bytesToHex(o.body))).toEqual([bytesToHex(body)])
+    await a.addPeerObservations(2, [{ body, signature: keys[2]!.sign(digest) }])
+    expect(vaas).toHaveLength(1)
+  })
+
+  it('stores a verified peer VAA once and ignores it afterwards', async () => {
+    const a = make()
+    const body = bodyOf(msg(3n))
+    const digest = vaaDigest(body)
+    const { assembleVaa } = await import('@bulwark/core')
+    const vaa = assembleVaa(body, 0, [1, 2, 3].map((i) => ({ guardianIndex: i, signature: keys[i]!.sign(digest) })))
+    expect(await a.addPeerVaa(vaa, bytesToHex(digest) as Hex)).toBe(true)
+    expect(await a.addPeerVaa(vaa, bytesToHex(digest) as Hex)).toBe(false)
+    expect(vaas).toHaveLength(1)
+  })
+})
