@@ -1,0 +1,92 @@
+import { z } from 'zod'
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x + 64 hex digits (bytes32)')
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected 0x + 40 hex digits (an address)')
+const wad = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v))
+const url = z.string().url()
+const policy = z
+  .object({
+    /** @default 1000 */ timeoutMs: z.number().int().positive().max(60_000).default(1000),
+    /** @default 2 */ retries: z.number().int().min(0).max(10).default(2),
+    /** @default 50 */ backoffMs: z.number().int().min(0).max(10_000).default(50),
+    /** @default 30 */ maxAgeSeconds: z.number().int().positive().default(30),
+  })
+  .partial()
+
+const source = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('coinbase'), baseUrl: url.default('https://api.exchange.coinbase.com'), product: z.string().min(1), policy: policy.optional() }),
+  z.object({ type: z.literal('kraken'), baseUrl: url.default('https://api.kraken.com'), pair: z.string().min(1), policy: policy.optional() }),
+  z.object({ type: z.literal('binance'), baseUrl: url.default('https://api.binance.com'), symbol: z.string().min(1), policy: policy.optional() }),
+  z.object({ type: z.literal('okx'), baseUrl: url.default('https://www.okx.com'), instId: z.string().min(1), policy: policy.optional() }),
+  z.object({ type: z.literal('pyth'), baseUrl: url.default('https://hermes.pyth.network'), feedId: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/), policy: policy.optional() }),
+  z.object({ type: z.literal('chainlink'), rpcUrl: url, feed: address, label: z.string().optional(), policy: policy.optional() }),
+])
+
+const market = z.object({
+  marketId: z.number().int().min(0).max(0xffffffff),
+  name: z.string().min(1),
+  sources: z.array(source).min(1),
+  /** @default 3 */ minSources: z.number().int().min(1).default(3),
+  /** @default 200 */ maxDeviationBps: z.number().int().positive().default(200),
+  /** EWMA half-life in rounds. @default 60 */ halfLife: z.number().int().min(1).default(60),
+  /** Per-round volatility at which the multiplier is 1 (WAD). @default "1000000000000000" */ sigmaRef: wad.default(10n ** 15n),
+  /** @default "3000000000000000000" */ maxMultiplier: wad.default(3n * 10n ** 18n),
+})
+
+export const configSchema = z.object({
+  /** This node's index in the oracle signer set. */
+  guardianIndex: z.number().int().min(0).max(18),
+  /** The oracle signer set (addresses, position = index). */
+  oracleSet: z.object({ index: z.number().int().min(0).default(0), keys: z.array(address).min(1).max(19) }),
+  /** The oracle emitter every chain's PriceOracle is configured with. */
+  emitter: z.object({ chain: z.number().int().min(1).max(0xffff), address: hex32 }),
+  /** Peers' sign endpoints (base URLs). */
+  peers: z.array(url).default([]),
+  /** Where this node answers peers. @default 127.0.0.1:0 */
+  peerListen: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).default({ host: '127.0.0.1', port: 0 }),
+  /** /metrics, /healthz, /status. @default 127.0.0.1:9464 */
+  ops: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) }).default({ host: '127.0.0.1', port: 9464 }),
+  /** Seconds between rounds. @default 1 */
+  roundSeconds: z.number().int().min(1).max(3600).default(1),
+  /** Peer answer timeout. @default 1500 */
+  peerTimeoutMs: z.number().int().positive().default(1500),
+  publish: z
+    .object({
+      /** @default 50 */ deviationBps: z.number().int().positive().default(50),
+      /** @default 500 */ multiplierDeviationBps: z.number().int().positive().default(500),
+      /** @default 3600 */ heartbeatSeconds: z.number().int().positive().default(3600),
+    })
+    .default({ deviationBps: 50, multiplierDeviationBps: 500, heartbeatSeconds: 3600 }),
+  markets: z.array(market).min(1),
+  /** Log level. @default info */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type OracleConfig = z.infer<typeof configSchema>
+export type OracleConfigInput = z.input<typeof configSchema>
+export type SourceConfig = z.infer<typeof source>
+
+/** Thrown for an invalid config; `field` is the dotted path of the first problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(readonly field: string, readonly issues: string[]) {
+    super(`invalid config at ${field}: ${issues[0]}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ''}`)
+  }
+}
+
+/** Validates a parsed config object; errors name the field (e.g. `markets.0.sources.1.feed`). */
+export function parseConfig(input: unknown): OracleConfig {
+  const r = configSchema.safeParse(input)
+  if (r.success) {
+    const c = r.data
+    if (c.guardianIndex >= c.oracleSet.keys.length) throw new ConfigError('guardianIndex', [`${c.guardianIndex} is outside a set of ${c.oracleSet.keys.length}`])
+    const ids = new Set<number>()
+    c.markets.forEach((m, i) => {
+      if (ids.has(m.marketId)) throw new ConfigError(`markets.${i}.marketId`, [`market ${m.marketId} listed twice`])
+      ids.add(m.marketId)
+    })
+    return c
+  }
+  const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new ConfigError(r.error.issues[0]!.path.join('.') || '(root)', issues)
+}
