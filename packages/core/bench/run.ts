@@ -34,7 +34,8 @@ function healthScan() {
   return { book, result: { accounts: N, buildMs: Math.round(buildMs), scanMsMedian: +ms.toFixed(1), accountsPerSecond: Math.round(N / (ms / 1000)), exactChecks: last.candidates, liquidatable: last.liquidatable.length } }
 }
 
-function indexTicks(n: number, book = syntheticBook(n, 9n)) {
+function indexTicks(n: number) {
+  const book = syntheticBook(n, 9n)
   const t0 = performance.now()
   const index = new LiquidationIndex(book)
   index.build()
@@ -78,11 +79,11 @@ function aggregation() {
   return { sources: 31, microsecondsPerAggregationMedian: +median(samples).toFixed(2) }
 }
 
-const { book, result: health } = healthScan()
+const { result: health } = healthScan()
 log(`health: ${health.accountsPerSecond.toLocaleString()} accounts/s`)
 const small = indexTicks(N / 10)
 log(`index at ${small.accounts}: p50 ${small.tickMsP50} ms/tick`)
-const large = indexTicks(N, book)
+const large = indexTicks(N)
 log(`index at ${large.accounts}: p50 ${large.tickMsP50} ms/tick`)
 const agg = aggregation()
 const results = {

@@ -1,83 +1,75 @@
 import { WAD } from '../math/constants.js'
 import { HealthBook, type ApproxSlack } from './health-book.js'
 
-/** A min-heap of (key, account, version) with lazy deletion. */
-class TriggerHeap {
-  keys = new Float64Array(1024)
-  ids = new Int32Array(1024)
-  vers = new Int32Array(1024)
-  n = 0
+/**
+ * Trigger levels of one feed in buckets of fixed width: push is an append, popping a level takes
+ * whole buckets below it and the entries of its own bucket at or below it. Entries carry the
+ * account's version; stale ones are skipped (lazy deletion) and compacted away now and then.
+ */
+class TriggerQueue {
+  readonly #buckets = new Map<number, number[]>()
+  #cur = 0
+  size = 0
+
+  constructor(readonly width: number) {}
 
   push(key: number, id: number, ver: number): void {
-    if (this.n === this.keys.length) this.#grow()
-    let i = this.n++
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (this.keys[p]! <= key) break
-      this.keys[i] = this.keys[p]!
-      this.ids[i] = this.ids[p]!
-      this.vers[i] = this.vers[p]!
-      i = p
-    }
-    this.keys[i] = key
-    this.ids[i] = id
-    this.vers[i] = ver
+    let b = Math.floor(key / this.width)
+    if (b < this.#cur) b = this.#cur
+    let arr = this.#buckets.get(b)
+    if (!arr) this.#buckets.set(b, (arr = []))
+    arr.push(key, id, ver)
+    this.size++
   }
 
-  /** Removes the top; the caller read it from index 0 first. */
-  pop(): void {
-    const n = --this.n
-    if (n === 0) return
-    const key = this.keys[n]!
-    const id = this.ids[n]!
-    const ver = this.vers[n]!
-    let i = 0
-    for (;;) {
-      let c = 2 * i + 1
-      if (c >= n) break
-      if (c + 1 < n && this.keys[c + 1]! < this.keys[c]!) c++
-      if (this.keys[c]! >= key) break
-      this.keys[i] = this.keys[c]!
-      this.ids[i] = this.ids[c]!
-      this.vers[i] = this.vers[c]!
-      i = c
-    }
-    this.keys[i] = key
-    this.ids[i] = id
-    this.vers[i] = ver
-  }
-
-  /** Drops entries whose version is stale, then re-heapifies. */
-  compact(live: Int32Array): void {
-    let w = 0
-    for (let r = 0; r < this.n; r++) {
-      if (this.vers[r] === live[this.ids[r]!]) {
-        this.keys[w] = this.keys[r]!
-        this.ids[w] = this.ids[r]!
-        this.vers[w] = this.vers[r]!
-        w++
+  /** Calls `take(id, ver)` for every entry with key <= level, removing it. */
+  popTo(level: number, take: (id: number, ver: number) => void): void {
+    const last = Math.floor(level / this.width)
+    for (let b = this.#cur; b <= last; b++) {
+      const arr = this.#buckets.get(b)
+      if (!arr) continue
+      if (b < last) {
+        for (let k = 0; k < arr.length; k += 3) take(arr[k + 1]!, arr[k + 2]!)
+        this.size -= arr.length / 3
+        this.#buckets.delete(b)
+      } else {
+        let w = 0
+        for (let k = 0; k < arr.length; k += 3) {
+          if (arr[k]! <= level) take(arr[k + 1]!, arr[k + 2]!)
+          else {
+            arr[w++] = arr[k]!
+            arr[w++] = arr[k + 1]!
+            arr[w++] = arr[k + 2]!
+          }
+        }
+        this.size -= (arr.length - w) / 3
+        arr.length = w
       }
     }
-    const n = w
-    this.n = 0
-    const k = this.keys.slice(0, n)
-    const d = this.ids.slice(0, n)
-    const v = this.vers.slice(0, n)
-    for (let i = 0; i < n; i++) this.push(k[i]!, d[i]!, v[i]!)
+    if (last > this.#cur) this.#cur = last
   }
 
-  #grow(): void {
-    const k = new Float64Array(this.keys.length * 2)
-    k.set(this.keys)
-    const d = new Int32Array(this.ids.length * 2)
-    d.set(this.ids)
-    const v = new Int32Array(this.vers.length * 2)
-    v.set(this.vers)
-    this.keys = k
-    this.ids = d
-    this.vers = v
+  /** Drops entries whose version is no longer the account's. */
+  compact(live: Int32Array): void {
+    this.size = 0
+    for (const [b, arr] of this.#buckets) {
+      let w = 0
+      for (let k = 0; k < arr.length; k += 3) {
+        if (arr[k + 2] === live[arr[k + 1]!]) {
+          arr[w++] = arr[k]!
+          arr[w++] = arr[k + 1]!
+          arr[w++] = arr[k + 2]!
+        }
+      }
+      arr.length = w
+      if (w === 0) this.#buckets.delete(b)
+      this.size += w / 3
+    }
   }
 }
+
+/** Width of a trigger bucket in cumulative log-move units (5 bps). */
+export const TRIGGER_BUCKET = 0.0005
 
 export type TickResult = {
   /** Accounts whose trigger was crossed and that were re-evaluated. */
@@ -95,10 +87,10 @@ export type TickResult = {
  * ln(1 + S / E): if every feed moved less, the slack fell by less than sum_f D_f p_f0 (S / E) = S.
  * So the account waits in each of its feeds' heaps keyed by L_f(t0) + ln(1 + S / E), and a tick
  * on feed f pops only the accounts whose key it crossed. Those are re-evaluated (float screen, then exact bigint math near the threshold) and
- * re-inserted. Cost per tick: O(k log n) for the k accounts whose trigger was crossed.
+ * re-inserted. Cost per tick: O(k) for the k accounts whose trigger was crossed (bucketed queues, no log factor).
  */
 export class LiquidationIndex {
-  readonly #heaps: TriggerHeap[]
+  readonly #heaps: TriggerQueue[]
   readonly #moved: Float64Array
   readonly #version: Int32Array
   readonly #feedsOf: number[][]
@@ -109,7 +101,7 @@ export class LiquidationIndex {
 
   constructor(readonly book: HealthBook) {
     const feeds = book.feedPrice.length
-    this.#heaps = Array.from({ length: feeds }, () => new TriggerHeap())
+    this.#heaps = Array.from({ length: feeds }, () => new TriggerQueue(TRIGGER_BUCKET))
     this.#moved = new Float64Array(feeds)
     this.#version = new Int32Array(book.capacity)
     this.#feedsOf = new Array(book.capacity)
@@ -164,20 +156,17 @@ export class LiquidationIndex {
     const after = this.book.feedPrice[feed]!
     this.#moved[feed]! += Math.abs(Math.log(after / before))
     const level = this.#moved[feed]!
-    const heap = this.#heaps[feed]!
     const popped: number[] = []
-    while (heap.n > 0 && heap.keys[0]! <= level) {
-      const id = heap.ids[0]!
-      const ver = heap.vers[0]!
-      heap.pop()
-      if (ver === this.#version[id]) popped.push(id)
-    }
+    const live = this.#version
+    this.#heaps[feed]!.popTo(level, (id, ver) => {
+      if (ver === live[id]) popped.push(id)
+    })
     const liquidatable: number[] = []
     for (const id of popped) if (this.#arm(id)) liquidatable.push(id)
     // lazy deletion leaves stale entries behind; compact a heap once they outnumber live ones 2:1
     for (let f = 0; f < this.#heaps.length; f++) {
       const h = this.#heaps[f]!
-      if (h.n > 3 * this.#members[f]! + 1024) h.compact(this.#version)
+      if (h.size > 3 * this.#members[f]! + 1024) h.compact(this.#version)
     }
     return { reevaluated: popped.length, liquidatable }
   }
