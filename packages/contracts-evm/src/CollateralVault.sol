@@ -165,9 +165,15 @@ contract CollateralVault is GuardianVerifier, IMessagePublisher {
 
     // ------------------------------------------------------------------ token plumbing
 
-    /// @dev Calls `token`; it must succeed and return exactly abi-encoded `true`.
+    /// @dev Calls `token`; it must succeed and return exactly abi-encoded `true`. A token that reverts
+    ///      with data (e.g. Reentrancy() from a callback into this vault) has its reason passed on.
     function _call(address token, bytes memory data) private {
         (bool ok, bytes memory ret) = token.call(data);
+        if (!ok && ret.length != 0) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
         if (!ok || ret.length != 32 || abi.decode(ret, (uint256)) != 1) revert TransferFailed();
     }
 
