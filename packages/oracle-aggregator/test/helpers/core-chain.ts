@@ -28,6 +28,8 @@ export class CoreChain implements KeeperChain {
   readonly halted = new Set<number>()
   liquidations: Hex[] = []
   insurance = 0n
+  /** Sum of bad debt left by liquidations (covered + socialized). */
+  badDebt = 0n
   /** Artificial latency of a liquidation transaction, ms. */
   latencyMs = 0
 
@@ -80,6 +82,7 @@ export class CoreChain implements KeeperChain {
     for (const p of s.positions) if (this.halted.has(p.marketId)) throw new MarketHaltedError(`market ${p.marketId} is halted`, { field: 'operation' })
     const r = liquidate(this.toAccount(s), this.context(), this.insurance) // AccountHealthy when not liquidatable
     this.insurance = r.insuranceFundAfter
+    this.badDebt += r.badDebt
     this.put({
       account,
       settlement: r.account.settlement,

@@ -83,6 +83,24 @@ describe('volatility multiplier and breaker', () => {
     expect(u.entry.price).toBe(1600n * WAD + 1n)
   })
 
+  it('a wick that trips the breaker and reverts during the halt does not raise the multiplier; a move that persists does', () => {
+    const cfg = { breaker: { maxMoveBps: 1000n, window: 300, haltDuration: 600, cooldown: 300, maxOracleGap: 120, liquidationGrace: 120 } }
+    const wick = new MarketAggregator({ marketId: 7, ...cfg })
+    const crash = new MarketAggregator({ marketId: 7, ...cfg })
+    let t = 1000
+    for (const m of [wick, crash]) m.update(reportsAt(2000n * WAD, t), t)
+    t += 60
+    for (const m of [wick, crash]) expect(m.update(reportsAt(1700n * WAD, t), t).breaker.status).toBe(BreakerStatus.Halted) // -15%
+    for (let i = 0; i < 20; i++) {
+      t += 60
+      wick.update(reportsAt(2000n * WAD, t), t)
+      crash.update(reportsAt(1700n * WAD, t), t)
+    }
+    expect(wick.breaker.status).toBe(BreakerStatus.Normal)
+    expect(wick.last!.entry.volMultiplier).toBe(WAD)
+    expect(crash.last!.entry.volMultiplier).toBe(3n * WAD)
+  })
+
   it('a round not newer than the last is StaleUpdate and changes nothing', () => {
     const m = new MarketAggregator({ marketId: 7 })
     const u = m.update(reportsAt(2000n * WAD, 1000), 1000)

@@ -32,7 +32,8 @@ export type MarketUpdate = { entry: PriceEntry; aggregated: AggregatedPrice; bre
 
 /**
  * One market's pipeline: core's median/outlier/confidence aggregation, EMA, EWMA realized
- * volatility -> margin multiplier, and a local mirror of the chain's circuit breaker. An update
+ * volatility -> margin multiplier (learning only from samples taken while the breaker is normal),
+ * and a local mirror of the chain's circuit breaker. An update
  * that fails (InsufficientSources, StaleUpdate, PriceDivergence) changes no state.
  */
 export class MarketAggregator {
@@ -62,8 +63,11 @@ export class MarketAggregator {
     if (this.#cfg.maxDivergenceBps > 0n && this.#ema !== undefined) checkDivergence(price, this.#ema, this.#cfg.maxDivergenceBps)
     const breaker = breakerOnPrice(this.#breaker, now, price, this.#cfg.breaker)
     const ema = emaUpdate(this.#ema, price, this.#cfg.emaAlpha)
-    // everything that can throw is above; commit
-    const sigma = this.#vol.update(price)
+    // everything that can throw is above; commit. Volatility learns only from prices the market
+    // trades on: a sample that trips the breaker (or arrives while halted) is held out, so a wick
+    // that reverts during the halt does not raise margins; on resume the return is measured from
+    // the last normal price, so a move that persists still counts in full.
+    const sigma = breaker.status === 0 ? this.#vol.update(price) : this.#vol.sigma
     this.#ema = ema
     this.#breaker = breaker
     const entry: PriceEntry = { marketId: this.marketId, price, conf: aggregated.conf, emaPrice: ema, volMultiplier: this.#vol.multiplier }
