@@ -180,7 +180,7 @@ export class LocalChain extends EventEmitter {
   async airdrop(to: Address, amount: bigint): Promise<string> {
     if (!this.#faucet) {
       this.#faucet = await generateKeyPairSigner()
-      this.svm.airdrop(this.#faucet.address, lamports(1n << 62n))
+      this.svm.setAccount({ address: this.#faucet.address, lamports: lamports(1n << 62n), data: new Uint8Array(), programAddress: SYSTEM_PROGRAM, executable: false, space: 0n } as never)
     }
     const faucet = this.#faucet
     const data = new Uint8Array(12)
