@@ -21,7 +21,7 @@ contract MarginEngine is EngineState {
     event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
     event PositionChanged(bytes32 indexed account, uint32 indexed marketId, int256 size, uint256 entryPrice, int256 realizedPnl, uint256 fee);
     event WithdrawalApproved(bytes32 indexed account, uint64 indexed withdrawalId, uint8 assetId, uint128 amount, bytes32 recipient);
-    event Liquidated(bytes32 indexed account, address indexed liquidator, uint256 closedNotional, uint256 penaltyCharged, uint256 badDebt, uint256 socialized);
+    event Liquidated(bytes32 indexed account, address indexed liquidator, int256 realizedPnl, uint256 penaltyCharged, uint256 badDebt, uint256 socialized);
 
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_)
         EngineState(vc, oracle_, admin_, queueDelay_)
@@ -210,7 +210,7 @@ contract MarginEngine is EngineState {
         insuranceFund = r.insuranceFundAfter;
         if (r.socialized != 0) socializedLoss += r.socialized;
         if (r.liquidatorReward != 0) settlement[bytes32(uint256(uint160(msg.sender)))] += int256(r.liquidatorReward);
-        emit Liquidated(account, msg.sender, r.closedNotional, r.penaltyCharged, r.badDebt, r.socialized);
+        emit Liquidated(account, msg.sender, r.realizedPnl, r.penaltyCharged, r.badDebt, r.socialized);
     }
 
     // ------------------------------------------------------------------ health
