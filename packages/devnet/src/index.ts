@@ -1,0 +1,5 @@
+export * from './errors.js'
+export { ManagedProcess, type ProcessSpec, type Exit } from './supervisor/managed-process.js'
+export { Supervisor, type ServiceSpec, type HealthCheck, type Progress } from './supervisor/supervisor.js'
+export { PortAllocator } from './util/ports.js'
+export { waitFor, httpOk, jsonRpc, sleep } from './util/wait.js'
