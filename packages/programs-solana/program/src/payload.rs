@@ -9,6 +9,7 @@ pub const PRICE_REPORT: u8 = 4;
 pub const GUARDIAN_SET_UPGRADE: u8 = 5;
 pub const MAX_PAYLOAD: usize = 1024;
 pub const MAX_PRICES: usize = 15;
+const WAD: u128 = 1_000_000_000_000_000_000;
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -71,7 +72,7 @@ fn header(b: &[u8], want: u8) -> Result<Reader<'_>> {
 }
 
 fn nonzero_chain(c: u16) -> Result<u16> {
-    if c == 0 { Err(Error::NonCanonicalEncoding) } else { Ok(c) }
+    if c == 0 { Err(Error::InvalidParameter) } else { Ok(c) }
 }
 fn positive(a: u128) -> Result<u128> {
     if a == 0 { Err(Error::ZeroAmount) } else { Ok(a) }
@@ -137,12 +138,34 @@ pub fn decode_withdrawal_approved(b: &[u8]) -> Result<WithdrawalApproved> {
     Ok(p)
 }
 
+/// WithdrawalApproved: originChain, account, asset, amount, recipient, withdrawalId (124 bytes).
+pub fn encode_withdrawal_approved(p: &WithdrawalApproved, out: &mut [u8; 124]) {
+    out[0] = WITHDRAWAL_APPROVED;
+    out[1] = 1;
+    out[2..4].copy_from_slice(&p.origin_chain.to_be_bytes());
+    out[4..36].copy_from_slice(&p.account);
+    out[36..68].copy_from_slice(&p.asset);
+    out[68..84].copy_from_slice(&p.amount.to_be_bytes());
+    out[84..116].copy_from_slice(&p.recipient);
+    out[116..124].copy_from_slice(&p.withdrawal_id.to_be_bytes());
+}
+
+#[derive(Debug, PartialEq, Eq)]
 pub struct CollateralReleased {
     pub position_chain: u16,
     pub withdrawal_id: u64,
     pub asset: [u8; 32],
     pub amount: u128,
     pub recipient: [u8; 32],
+}
+
+pub fn decode_collateral_released(b: &[u8]) -> Result<CollateralReleased> {
+    let mut r = header(b, COLLATERAL_RELEASED)?;
+    let p = CollateralReleased { position_chain: r.u16()?, withdrawal_id: r.u64()?, asset: r.b32()?, amount: r.u128()?, recipient: r.b32()? };
+    r.end()?;
+    nonzero_chain(p.position_chain)?;
+    positive(p.amount)?;
+    Ok(p)
 }
 
 /// CollateralReleased: positionChain, withdrawalId, asset, amount, recipient (92 bytes).
@@ -196,7 +219,23 @@ pub fn decode_price_report(b: &[u8]) -> Result<PriceReport<'_>> {
     }
     let entries = r.take(count * 68)?;
     r.end()?;
-    Ok(PriceReport { publish_time, count, entries })
+    let rep = PriceReport { publish_time, count, entries };
+    // Value rules in field order, then canonical ordering (strictly ascending market ids).
+    for i in 0..count {
+        let e = rep.entry(i);
+        if e.price == 0 || e.ema_price == 0 {
+            return Err(Error::InvalidPrice);
+        }
+        if e.vol_multiplier < WAD {
+            return Err(Error::InvalidParameter);
+        }
+    }
+    for i in 1..count {
+        if rep.entry(i).market_id <= rep.entry(i - 1).market_id {
+            return Err(Error::NonCanonicalEncoding);
+        }
+    }
+    Ok(rep)
 }
 
 pub struct GuardianSetUpgrade {
@@ -219,5 +258,10 @@ pub fn decode_guardian_set_upgrade(b: &[u8]) -> Result<GuardianSetUpgrade> {
         k.copy_from_slice(r.take(20)?);
     }
     r.end()?;
+    for i in 0..count {
+        if keys[i] == [0u8; 20] || keys[..i].contains(&keys[i]) {
+            return Err(Error::NonCanonicalEncoding);
+        }
+    }
     Ok(GuardianSetUpgrade { target_chain, new_index, count, keys })
 }

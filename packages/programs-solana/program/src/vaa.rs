@@ -72,7 +72,7 @@ pub fn check_set_active(set: &GuardianSet, current_index: u32, now: i64) -> Resu
     if set.index > current_index {
         return Err(fail(Error::GuardianSetUnknown, "guardian set index"));
     }
-    if set.index != current_index && (set.expiration_time == 0 || (now as u64) >= set.expiration_time) {
+    if set.index != current_index && (set.expiration_time == 0 || (now as u64) > set.expiration_time) {
         return Err(Error::GuardianSetExpired);
     }
     Ok(())
@@ -84,6 +84,7 @@ pub fn verify_sigs<'a>(set: &GuardianSet, digest: &[u8; 32], n: usize, sig_at: i
     if n < quorum(count) {
         return Err(Error::QuorumNotMet);
     }
+    // Per signature, in order (as core): ascending, index in range, recovers to that guardian.
     let mut last: i16 = -1;
     for i in 0..n {
         let s = sig_at(i);
@@ -94,9 +95,6 @@ pub fn verify_sigs<'a>(set: &GuardianSet, digest: &[u8; 32], n: usize, sig_at: i
         if s.index as usize >= count {
             return Err(Error::GuardianIndexOutOfRange);
         }
-    }
-    for i in 0..n {
-        let s = sig_at(i);
         if s.v > 1 {
             return Err(fail(Error::InvalidSignature, "recovery id"));
         }

@@ -43,30 +43,32 @@ export function decodeMessage(b: Uint8Array): MessageAccount {
   return { nonce: v.getUint32(4, true), sequence: v.getBigUint64(8, true), timestamp: v.getBigUint64(16, true), payload: b.slice(24, 24 + v.getUint16(2, true)) };
 }
 
-export interface AssetAccount { decimals: number; isLocal: boolean; priceMarket: number; assetId: Uint8Array; vault: Uint8Array; cap: bigint; totalLocked: bigint; weight: bigint; pendingWeight: bigint }
+export interface AssetAccount { decimals: number; isLocal: boolean; priceMarket: number; assetId: Uint8Array; vault: Uint8Array; cap: bigint; totalLocked: bigint; weight: bigint; pendingWeight: bigint; originChain?: number }
 export function decodeAsset(b: Uint8Array): AssetAccount {
-  expect(b, KIND.asset, 120, 'asset');
+  expect(b, KIND.asset, 128, 'asset');
   const v = dv(b);
-  return { decimals: b[2]!, isLocal: b[3] === 1, priceMarket: v.getUint32(4, true), assetId: b.slice(8, 40), vault: b.slice(40, 72), cap: v.getBigUint64(72, true), totalLocked: v.getBigUint64(80, true), weight: u128(b, 88), pendingWeight: u128(b, 104) };
+  return { decimals: b[2]!, isLocal: b[3] === 1, priceMarket: v.getUint32(4, true), assetId: b.slice(8, 40), vault: b.slice(40, 72), cap: v.getBigUint64(72, true), totalLocked: v.getBigUint64(80, true), weight: u128(b, 88), pendingWeight: u128(b, 104), originChain: v.getUint16(120, true) };
 }
 export function encodeAsset(a: AssetAccount): Uint8Array {
-  const b = new Uint8Array(120);
+  const b = new Uint8Array(128);
   const v = dv(b);
+  v.setUint16(120, a.originChain ?? 0, true);
   b[0] = KIND.asset; b[2] = a.decimals; b[3] = a.isLocal ? 1 : 0; v.setUint32(4, a.priceMarket, true);
   b.set(a.assetId, 8); b.set(a.vault, 40); v.setBigUint64(72, a.cap, true); v.setBigUint64(80, a.totalLocked, true);
   put128(b, 88, a.weight); put128(b, 104, a.pendingWeight);
   return b;
 }
 
-export interface MarketAccount { status: number; id: number; imf: bigint; mmf: bigint; markPrice: bigint; volMultiplier: bigint; publishTime: bigint; lastUpdate: bigint; graceUntil: bigint }
+export interface MarketAccount { status: number; id: number; imf: bigint; mmf: bigint; markPrice: bigint; volMultiplier: bigint; publishTime: bigint; lastUpdate: bigint; graceUntil: bigint; refPrice?: bigint; since?: bigint; feeRate?: bigint }
 export function decodeMarket(b: Uint8Array): MarketAccount {
-  expect(b, KIND.market, 224, 'market');
+  expect(b, KIND.market, 240, 'market');
   const v = dv(b);
-  return { status: b[2]!, id: v.getUint32(4, true), imf: u128(b, 8), mmf: u128(b, 24), markPrice: u128(b, 40), volMultiplier: u128(b, 88), publishTime: v.getBigUint64(104, true), lastUpdate: v.getBigUint64(200, true), graceUntil: v.getBigUint64(216, true) };
+  return { status: b[2]!, id: v.getUint32(4, true), imf: u128(b, 8), mmf: u128(b, 24), markPrice: u128(b, 40), volMultiplier: u128(b, 88), publishTime: v.getBigUint64(104, true), lastUpdate: v.getBigUint64(200, true), graceUntil: v.getBigUint64(216, true), refPrice: u128(b, 160), since: v.getBigUint64(208, true), feeRate: u128(b, 224) };
 }
 /** A market with the breaker at rest (for tests that install state directly). */
-export function encodeMarket(m: { id: number; imf: bigint; mmf: bigint; markPrice: bigint; volMultiplier: bigint; maxOracleGap?: bigint; lastUpdate?: bigint }): Uint8Array {
-  const b = new Uint8Array(224);
+export function encodeMarket(m: { id: number; imf: bigint; mmf: bigint; markPrice: bigint; volMultiplier: bigint; maxOracleGap?: bigint; lastUpdate?: bigint; feeRate?: bigint }): Uint8Array {
+  const b = new Uint8Array(240);
+  put128(b, 224, m.feeRate ?? 0n);
   const v = dv(b);
   b[0] = KIND.market; v.setUint32(4, m.id, true);
   put128(b, 8, m.imf); put128(b, 24, m.mmf); put128(b, 40, m.markPrice); put128(b, 88, m.volMultiplier);

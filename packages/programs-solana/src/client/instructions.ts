@@ -7,7 +7,7 @@ import type { Signature } from './vaa.js';
 export const IX = {
   initialize: 0, registerEmitter: 1, configureAsset: 2, configureMarket: 3, setPause: 4, lockCollateral: 5,
   creditCollateral: 6, releaseCollateral: 7, updatePrice: 8, openPosition: 9, closePosition: 10, liquidate: 11,
-  upgradeGuardianSet: 12, health: 13,
+  upgradeGuardianSet: 12, health: 13, requestWithdrawal: 14, openAccount: 15, eval: 16,
 } as const;
 
 type Meta = { address: Address; role: AccountRole; signer?: TransactionSigner };
@@ -42,19 +42,21 @@ export function setPause(p: Address, a: { admin: TransactionSigner; config: Addr
   return ix(p, [rs(a.admin), w(a.config)], new Writer().u8(IX.setPause).u16(bits).done());
 }
 
-export interface AssetArgs { assetId: Uint8Array; isLocal: boolean; decimals: number; cap: bigint; priceMarket: number; weight: bigint; pendingWeight: bigint }
+/** `originChain`: for a foreign asset, the chain of the vault that holds it (withdrawals go there); default 0 = no withdrawals. */
+export interface AssetArgs { assetId: Uint8Array; isLocal: boolean; decimals: number; cap: bigint; priceMarket: number; weight: bigint; pendingWeight: bigint; originChain?: number }
 
 export function configureAsset(p: Address, a: { admin: TransactionSigner; config: Address; asset: Address; mint?: Address; vault?: Address; authority?: Address }, x: AssetArgs): Instruction {
   const metas = [ws(a.admin), r(a.config), w(a.asset), r(SYSTEM_PROGRAM_ID)];
   if (x.isLocal) metas.push(r(a.mint!), w(a.vault!), r(a.authority!), r(TOKEN_PROGRAM_ID));
-  const d = new Writer().u8(IX.configureAsset).bytes(x.assetId).u8(x.isLocal ? 1 : 0).u8(x.decimals).u64(x.cap).u32(x.priceMarket).u128(x.weight).u128(x.pendingWeight);
+  const d = new Writer().u8(IX.configureAsset).bytes(x.assetId).u8(x.isLocal ? 1 : 0).u8(x.decimals).u64(x.cap).u32(x.priceMarket).u128(x.weight).u128(x.pendingWeight).u16(x.originChain ?? 0);
   return ix(p, metas, d.done());
 }
 
-export interface MarketArgs { id: number; imf: bigint; mmf: bigint; maxMoveBps: bigint; window: bigint; haltDuration: bigint; cooldown: bigint; maxOracleGap: bigint; liquidationGrace: bigint }
+/** `feeRate`: trading fee on traded notional (WAD), default 0. */
+export interface MarketArgs { id: number; imf: bigint; mmf: bigint; maxMoveBps: bigint; window: bigint; haltDuration: bigint; cooldown: bigint; maxOracleGap: bigint; liquidationGrace: bigint; feeRate?: bigint }
 
 export function configureMarket(p: Address, a: { admin: TransactionSigner; config: Address; market: Address }, x: MarketArgs): Instruction {
-  const d = new Writer().u8(IX.configureMarket).u32(x.id).u128(x.imf).u128(x.mmf).u64(x.maxMoveBps).u64(x.window).u64(x.haltDuration).u64(x.cooldown).u64(x.maxOracleGap).u64(x.liquidationGrace);
+  const d = new Writer().u8(IX.configureMarket).u32(x.id).u128(x.imf).u128(x.mmf).u64(x.maxMoveBps).u64(x.window).u64(x.haltDuration).u64(x.cooldown).u64(x.maxOracleGap).u64(x.liquidationGrace).u128(x.feeRate ?? 0n);
   return ix(p, [ws(a.admin), r(a.config), w(a.market), r(SYSTEM_PROGRAM_ID)], d.done());
 }
 
@@ -94,11 +96,11 @@ export function updatePrice(p: Address, a: { payer: TransactionSigner; config: A
 }
 
 export function openPosition(p: Address, a: { owner: TransactionSigner; account: Address; config: Address; rest: Address[] }, x: { market: number; size: bigint }): Instruction {
-  return ix(p, [rs(a.owner), w(a.account), r(a.config), ...a.rest.map(w)], new Writer().u8(IX.openPosition).u32(x.market).u128(x.size).done());
+  return ix(p, [rs(a.owner), w(a.account), w(a.config), ...a.rest.map(w)], new Writer().u8(IX.openPosition).u32(x.market).u128(x.size).done());
 }
 
 export function closePosition(p: Address, a: { owner: TransactionSigner; account: Address; config: Address; market: Address }, market: number): Instruction {
-  return ix(p, [rs(a.owner), w(a.account), r(a.config), w(a.market)], new Writer().u8(IX.closePosition).u32(market).done());
+  return ix(p, [rs(a.owner), w(a.account), w(a.config), w(a.market)], new Writer().u8(IX.closePosition).u32(market).done());
 }
 
 export function liquidate(p: Address, a: { liquidator: TransactionSigner; account: Address; config: Address; liquidatorAccount: Address; rest: Address[] }): Instruction {
@@ -119,4 +121,20 @@ export function decodeHealth(b: Uint8Array) {
   const MAX = (1n << 255n) - 1n;
   const h = s(128);
   return { collateralValue: beToBig(b.subarray(0, 32)), equity: s(32), imReq: beToBig(b.subarray(64, 96)), mmReq: beToBig(b.subarray(96, 128)), health: h === MAX ? ('max' as const) : h };
+}
+
+/** Withdrawal request (margin engine side): emits WithdrawalApproved if the account keeps initial margin. `rest`: the asset, plus every asset and market the account uses. */
+export function requestWithdrawal(p: Address, a: { owner: TransactionSigner; account: Address; config: Address; message: Address; rest: Address[] }, x: { assetId: Uint8Array; amount: bigint; recipient: Uint8Array }): Instruction {
+  return ix(p, [ws(a.owner), w(a.account), w(a.config), w(a.message), r(SYSTEM_PROGRAM_ID), ...a.rest.map(w)],
+    new Writer().u8(IX.requestWithdrawal).bytes(x.assetId).u128(x.amount).bytes(x.recipient).done());
+}
+
+/** Creates the margin account of `owner` (idempotent); run before the first credit of a new owner. */
+export function openAccount(p: Address, a: { payer: TransactionSigner; account: Address }, owner: Uint8Array): Instruction {
+  return ix(p, [ws(a.payer), w(a.account), r(SYSTEM_PROGRAM_ID)], new Writer().u8(IX.openAccount).bytes(owner).done());
+}
+
+/** Read-only evaluation of the program's own math/codecs (see program/src/processor/eval.rs); `vaaAccount` only for VAA checks. */
+export function evaluate(p: Address, data: Uint8Array, vaaAccount?: Address): Instruction {
+  return ix(p, vaaAccount ? [r(vaaAccount)] : [], new Writer().u8(IX.eval).bytes(data).done());
 }

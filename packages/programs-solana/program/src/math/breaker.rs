@@ -59,6 +59,9 @@ pub fn tick(s: &mut BreakerState, p: &BreakerParams, t: u64) {
 
 /// Applies a price update `(t, price)`; `StaleUpdate` unless t > lastUpdate.
 pub fn on_price(s: &mut BreakerState, p: &BreakerParams, t: u64, price: &U256) -> Result<()> {
+    if price.is_zero() {
+        return Err(Error::InvalidPrice);
+    }
     if t <= s.last_update {
         return Err(Error::StaleUpdate);
     }
@@ -89,6 +92,11 @@ pub fn on_price(s: &mut BreakerState, p: &BreakerParams, t: u64, price: &U256) -
 /// `MarketHalted` / `GracePeriod` when `op` is not allowed at time `t` (after a tick).
 pub fn check(s: &mut BreakerState, p: &BreakerParams, op: Op, t: u64) -> Result<()> {
     tick(s, p, t);
+    allowed(s, op, t)
+}
+
+/// `MarketHalted` / `GracePeriod` when the current status forbids `op` (no tick).
+pub fn allowed(s: &BreakerState, op: Op, t: u64) -> Result<()> {
     let ok = match s.status {
         NORMAL => true,
         COOLDOWN => matches!(op, Op::Close | Op::Withdraw | Op::Credit | Op::Lock),

@@ -42,6 +42,14 @@ pub struct LiquidationIn<'a> {
 /// Liquidates in place: `positions[i].size` is reduced; returns the settlement and the split.
 pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<LiquidationOut> {
     let (collateral, settlement, insurance_fund, prm) = (inp.collateral, &inp.settlement, &inp.insurance_fund, inp.params);
+    for f in [&prm.close_factor, &prm.full_liquidation_health, &prm.penalty_rate, &prm.liquidator_share] {
+        if *f > U256::WAD {
+            return Err(Error::InvalidParameter);
+        }
+    }
+    if prm.close_factor.is_zero() {
+        return Err(Error::InvalidParameter);
+    }
     let h = compute(&MarginIn { collateral, settlement: *settlement, positions })?;
     let wad = I256::from_u(U256::WAD)?;
     if h.mm_req.is_zero() || h.health >= wad {

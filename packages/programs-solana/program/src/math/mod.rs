@@ -4,6 +4,7 @@ pub mod fixed;
 pub mod i256;
 pub mod liquidation;
 pub mod margin;
+pub mod trade;
 pub mod u256;
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@
 //! 7. `[]` SPL Token program
 //!
 //! Data: asset_id [32], is_local u8, decimals u8, cap u64, price_market u32, weight u128,
-//! pending_weight u128.
+//! pending_weight u128, origin_chain u16 (foreign assets: the vault's chain, 0 = no withdrawals).
 
 use super::util::{Seeds, admin_config, create, Data};
 use crate::account::Input;
@@ -38,6 +38,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     let price_market = d.u32()?;
     let weight = d.u128()?;
     let pending_weight = d.u128()?;
+    let origin_chain = d.u16()?;
     d.end()?;
     if is_local > 1 || decimals > 36 || weight > WAD || pending_weight > weight {
         return Err(fail(Error::InvalidParameter, "asset parameters"));
@@ -66,5 +67,6 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     a.weight = w_of(weight);
     a.pending_weight = w_of(pending_weight);
     a.vault = vault;
+    a.origin_chain = origin_chain;
     Ok(())
 }

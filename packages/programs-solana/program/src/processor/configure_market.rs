@@ -7,7 +7,7 @@
 //! 3. `[]` system program
 //!
 //! Data: id u32, imf u128, mmf u128, max_move_bps u64, window u64, halt_duration u64, cooldown u64,
-//! max_oracle_gap u64, liquidation_grace u64.
+//! max_oracle_gap u64, liquidation_grace u64, fee_rate u128 (WAD, <= 1).
 
 use super::util::{Seeds, admin_config, create, Data};
 use crate::account::Input;
@@ -28,7 +28,11 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     let imf = d.u128()?;
     let mmf = d.u128()?;
     let p = [d.u64()?, d.u64()?, d.u64()?, d.u64()?, d.u64()?, d.u64()?];
+    let fee_rate = d.u128()?;
     d.end()?;
+    if fee_rate > WAD {
+        return Err(fail(Error::InvalidParameter, "fee rate above 1"));
+    }
     if mmf == 0 || imf < mmf || imf > WAD {
         return Err(fail(Error::InvalidParameter, "margin fractions (0 < mmf <= imf <= 1)"));
     }
@@ -46,5 +50,6 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     m.cooldown = p[3];
     m.max_oracle_gap = p[4];
     m.liquidation_grace = p[5];
+    m.fee_rate = w_of(fee_rate);
     Ok(())
 }

@@ -57,7 +57,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     c.close_factor = w_of(WAD / 2);
     c.full_liquidation_health = w_of(WAD / 2);
     c.dust_notional = w_of(100 * WAD);
-    c.penalty_rate = w_of(WAD / 20);
+    c.penalty_rate = w_of(WAD / 50);
     c.liquidator_share = w_of(WAD / 2);
     c.authority_bump = sys::find_program_address(&[SEED_AUTHORITY], input.program_id).map(|x| x.1).unwrap_or(0);
 

@@ -4,13 +4,16 @@ mod close_position;
 mod configure_asset;
 mod configure_market;
 mod credit_collateral;
+mod eval;
 mod health;
 mod initialize;
 mod liquidate;
 mod lock_collateral;
+mod open_account;
 mod open_position;
 mod register_emitter;
 mod release_collateral;
+mod request_withdrawal;
 mod set_pause;
 mod update_price;
 mod upgrade_guardian_set;
@@ -33,6 +36,9 @@ pub const IX_CLOSE_POSITION: u8 = 10;
 pub const IX_LIQUIDATE: u8 = 11;
 pub const IX_UPGRADE_GUARDIAN_SET: u8 = 12;
 pub const IX_HEALTH: u8 = 13;
+pub const IX_REQUEST_WITHDRAWAL: u8 = 14;
+pub const IX_OPEN_ACCOUNT: u8 = 15;
+pub const IX_EVAL: u8 = 16;
 
 pub fn process(input: &Input) -> Result<()> {
     let (tag, data) = input.data.split_first().ok_or_else(|| fail(Error::TruncatedPayload, "empty instruction data"))?;
@@ -51,6 +57,9 @@ pub fn process(input: &Input) -> Result<()> {
         IX_LIQUIDATE => liquidate::process(input, data),
         IX_UPGRADE_GUARDIAN_SET => upgrade_guardian_set::process(input, data),
         IX_HEALTH => health::process(input, data),
+        IX_REQUEST_WITHDRAWAL => request_withdrawal::process(input, data),
+        IX_OPEN_ACCOUNT => open_account::process(input, data),
+        IX_EVAL => eval::process(input, data),
         _ => Err(fail(Error::InvalidParameter, "unknown instruction")),
     }
 }

@@ -16,6 +16,10 @@ pub struct Asset {
     pub total_locked: u64,
     pub weight: [u64; 2],
     pub pending_weight: [u64; 2],
+    /// Wormhole chain id of the vault that holds a foreign asset (WithdrawalApproved.originChain);
+    /// 0: withdrawals of this asset are refused.
+    pub origin_chain: u16,
+    pub _pad: [u8; 6],
 }
 
 // SAFETY: repr(C), byte/integer fields only, align 8, starts with `kind`.

@@ -27,6 +27,8 @@ pub struct Market {
     pub last_update: u64,
     pub since: u64,
     pub grace_until: u64,
+    /// Trading fee on traded notional (WAD), credited to the insurance fund.
+    pub fee_rate: [u64; 2],
 }
 
 // SAFETY: repr(C), integer fields only, align 8, starts with `kind`.

@@ -1,6 +1,6 @@
 use super::{Pod, KIND_CONSUMED, KIND_MESSAGE};
 
-/// Largest payload this program emits (CollateralLocked 116 / CollateralReleased 92).
+/// Largest payload this program emits (WithdrawalApproved 124 / CollateralLocked 116 / CollateralReleased 92).
 pub const MAX_MESSAGE_PAYLOAD: usize = 128;
 
 /// Seeds `["message", sequence u64 LE]`: an outbound message the relayers attest. The emitter is

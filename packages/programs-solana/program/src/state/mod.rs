@@ -96,10 +96,10 @@ mod layout_tests {
         assert_eq!(core::mem::size_of::<Config>(), 256);
         assert_eq!(core::mem::size_of::<GuardianSet>(), 400);
         assert_eq!(core::mem::size_of::<Emitter>(), 40);
-        assert_eq!(core::mem::size_of::<Asset>(), 120);
+        assert_eq!(core::mem::size_of::<Asset>(), 128);
         assert_eq!(core::mem::size_of::<Message>(), 152);
         assert_eq!(core::mem::size_of::<Consumed>(), 40);
         assert_eq!(core::mem::size_of::<MarginAccount>(), 440);
-        assert_eq!(core::mem::size_of::<Market>(), 224);
+        assert_eq!(core::mem::size_of::<Market>(), 240);
     }
 }
