@@ -1,5 +1,5 @@
 import './polyfill.js'
-import { bytesToHex, hexToBytes, vaaDigest, type ChainAdapter, type Hex } from '@bulwark/core'
+import { hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
@@ -113,15 +113,19 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     throw new InvalidConfigError(`this node's PeerId ${node.peerId} is not in guardians[].peerId`, { field: 'guardians' })
   }
 
-  /** Replies with the VAA when a peer retransmits an observation this node already has a VAA for. */
-  const replyWithVaa = async (digest: Hex): Promise<void> => {
-    const last = vaaReplies.get(digest) ?? 0
-    if (Date.now() - last < 5000) return
-    const rec = await store.get<VaaRecord>(K.vaa(digest))
-    if (rec === undefined || Date.now() - rec.assembledAt < 2000) return
-    vaaReplies.set(digest, Date.now())
-    if (vaaReplies.size > 10_000) vaaReplies.delete(vaaReplies.keys().next().value!)
-    gossip!.publishVaas([hexToBytes(rec.vaa)])
+  /** Answers a peer's retransmission with the VAAs this node already holds (each at most once per 5 s). */
+  const replyWithVaas = async (digests: Hex[]): Promise<void> => {
+    const now = Date.now()
+    const vaas: Uint8Array[] = []
+    for (const digest of digests) {
+      if (now - (vaaReplies.get(digest) ?? 0) < 5000) continue
+      const rec = await store.get<VaaRecord>(K.vaa(digest))
+      if (rec === undefined) continue
+      vaaReplies.set(digest, now)
+      if (vaaReplies.size > 10_000) vaaReplies.delete(vaaReplies.keys().next().value!)
+      vaas.push(hexToBytes(rec.vaa))
+    }
+    if (vaas.length > 0) gossip!.publishVaas(vaas)
   }
 
   gossip = new Gossip(
@@ -134,9 +138,9 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       metrics,
       log: log.child({ service: 'gossip' }),
       handlers: {
-        onObservations: async (sender, items) => {
-          await attestor.addPeerObservations(sender, items)
-          for (const it of items) await replyWithVaa(bytesToHex(vaaDigest(it.body)))
+        onObservations: async (sender, items, retransmission) => {
+          const already = await attestor.addPeerObservations(sender, items)
+          if (retransmission && already.length > 0) await replyWithVaas(already)
         },
         onVaa: async (vaa, digest) => {
           await attestor.addPeerVaa(vaa, digest)
@@ -177,7 +181,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
 
   await node.start()
   gossip.start()
-  for (const o of unfinished) gossip.publishObservation(o)
+  if (unfinished.length > 0) gossip.retransmit(unfinished)
   const bootstrapAddrs = config.p2p.bootstrap.map((a) => multiaddr(a))
   const redial = setInterval(() => {
     const connected = new Set(node.getPeers().map((p) => p.toString()))
@@ -189,7 +193,8 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   }, 2000)
   const retransmitMs = opts.retransmitMs ?? 3000
   const retransmit = setInterval(() => {
-    for (const o of attestor.stale(retransmitMs, 256)) gossip!.publishObservation(o)
+    const stale = attestor.stale(retransmitMs, 512)
+    if (stale.length > 0) gossip!.retransmit(stale)
   }, retransmitMs)
   await delivery.start()
   for (const w of watchers) await w.start()
@@ -224,8 +229,9 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       clearInterval(retransmit)
       for (const w of watchers) await w.stop()
       await delivery.stop()
-      gossip!.stop()
+      await gossip!.stop()
       await node.stop()
+      await gossip!.idle()
       const closed = new Promise<void>((r) => ops.server.close(() => r()))
       ops.server.closeAllConnections()
       await closed

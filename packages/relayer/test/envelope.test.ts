@@ -15,7 +15,7 @@ describe('gossip envelope', () => {
     const d = decodeEnvelope('net', 'observations', env(Kind.observations, encodeObservations(obs)))
     expect(d).toMatchObject({ kind: Kind.observations, sender: 0, guardianSetIndex: 0, timestamp: 1234 })
     expect(recoverAddress(d.signingDigest, d.signature)).toBe(key.address)
-    expect(decodeObservations(d.payload)).toEqual(obs.map((o) => ({ body: o.body, signature: o.signature })))
+    expect(decodeObservations(d.payload)).toEqual({ flags: 0, items: obs.map((o) => ({ body: o.body, signature: o.signature })) })
   })
 
   it('is domain-separated: the same bytes read as another network do not verify', () => {
@@ -37,8 +37,8 @@ describe('gossip envelope', () => {
 
 describe('envelope payloads', () => {
   it('reject zero or oversized batches, short bodies and trailing bytes', () => {
-    expect(() => decodeObservations(uintToBytes(0, 2))).toThrow(expect.objectContaining({ name: 'MalformedEnvelope', field: 'count' }))
-    expect(() => decodeObservations(concatBytes(uintToBytes(1, 2), uintToBytes(10, 2), new Uint8Array(75)))).toThrow(expect.objectContaining({ field: 'items[0].bodyLength' }))
+    expect(() => decodeObservations(concatBytes(Uint8Array.of(0), uintToBytes(0, 2)))).toThrow(expect.objectContaining({ name: 'MalformedEnvelope', field: 'count' }))
+    expect(() => decodeObservations(concatBytes(Uint8Array.of(0), uintToBytes(1, 2), uintToBytes(10, 2), new Uint8Array(75)))).toThrow(expect.objectContaining({ field: 'items[0].bodyLength' }))
     expect(() => decodeObservations(concatBytes(encodeObservations(obs), Uint8Array.of(1)))).toThrow(expect.objectContaining({ field: 'payload' }))
     expect(() => decodeObservations(encodeObservations(obs).subarray(0, 60))).toThrow(expect.objectContaining({ name: 'MalformedEnvelope' }))
   })

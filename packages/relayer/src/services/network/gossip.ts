@@ -9,6 +9,7 @@ import type { Metrics } from '../ops/metrics.js'
 import { Kind, decodeEnvelope, encodeEnvelope, topicString, type Envelope, type TopicName } from './envelope.js'
 import {
   MAX_BATCH,
+  RETRANSMISSION,
   decodeHeartbeat,
   decodeObservations,
   decodeReobservation,
@@ -32,7 +33,7 @@ export type GossipInit = {
 }
 
 export type GossipHandlers = {
-  onObservations: (sender: number, items: SignedObservation[], sentAt: number) => Promise<void>
+  onObservations: (sender: number, items: SignedObservation[], retransmission: boolean) => Promise<void>
   onVaa: (vaa: Uint8Array, digest: Hex) => Promise<void>
   onReobservation: (sender: number, req: ReobservationRequest) => Promise<void>
   onHeartbeat: (sender: number, h: Heartbeat) => void
@@ -49,7 +50,7 @@ export type GossipComponents = {
 }
 
 type Decoded =
-  | { kind: 'observations'; env: Envelope; items: SignedObservation[] }
+  | { kind: 'observations'; env: Envelope; items: SignedObservation[]; retransmission: boolean }
   | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
   | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
   | { kind: 'heartbeat'; env: Envelope; hb: Heartbeat }
@@ -92,10 +93,12 @@ export class Gossip {
     ps.addEventListener('message', this.#onMessage)
   }
 
-  stop(): void {
+  /** Flushes the outgoing batch, stops taking messages and waits for handlers in flight. */
+  async stop(): Promise<void> {
     this.flush()
     clearTimeout(this.#batchTimer)
     this.#c.pubsub.removeEventListener('message', this.#onMessage)
+    await this.idle()
   }
 
   publishObservation(o: SignedObservation): void {
@@ -110,6 +113,11 @@ export class Gossip {
     while (this.#batch.length > 0) this.#publish(Kind.observations, 'observations', encodeObservations(this.#batch.splice(0, MAX_BATCH)))
   }
 
+  /** Re-sends own observations still without a quorum (flagged, so peers holding the VAA answer with it). */
+  retransmit(items: SignedObservation[]): void {
+    for (let i = 0; i < items.length; i += MAX_BATCH) this.#publish(Kind.observations, 'observations', encodeObservations(items.slice(i, i + MAX_BATCH), RETRANSMISSION))
+  }
+
   publishVaas(vaas: Uint8Array[]): void {
     for (let i = 0; i < vaas.length; i += 64) this.#publish(Kind.vaas, 'signatures', encodeVaas(vaas.slice(i, i + 64)))
   }
@@ -121,6 +129,13 @@ export class Gossip {
 
   heartbeat(h: Heartbeat): void {
     this.#publish(Kind.heartbeat, 'control', encodeHeartbeat(h))
+  }
+
+  #inflight = new Set<Promise<void>>()
+
+  /** Resolves when every accepted message handed to a handler has been handled. */
+  async idle(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
   }
 
   #publish(kind: number, topic: TopicName, payload: Uint8Array): void {
@@ -163,13 +178,13 @@ export class Gossip {
     }
     switch (env.kind) {
       case Kind.observations: {
-        const items = decodeObservations(env.payload)
+        const { flags, items } = decodeObservations(env.payload)
         items.forEach((it, i) => {
           if (!g.verify(vaaDigest(it.body), it.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
           }
         })
-        return { kind: 'observations', env, items }
+        return { kind: 'observations', env, items, retransmission: (flags & RETRANSMISSION) !== 0 }
       }
       case Kind.vaas:
         return {
@@ -196,11 +211,13 @@ export class Gossip {
     this.#decoded.delete(evt.detail)
     const h = this.#c.handlers
     const run = async (): Promise<void> => {
-      if (d.kind === 'observations') await h.onObservations(d.env.sender, d.items, d.env.timestamp)
+      if (d.kind === 'observations') await h.onObservations(d.env.sender, d.items, d.retransmission)
       else if (d.kind === 'vaas') for (const v of d.vaas) await h.onVaa(v.vaa, v.digest)
       else if (d.kind === 'reobservation') await h.onReobservation(d.env.sender, d.req)
       else h.onHeartbeat(d.env.sender, d.hb)
     }
-    run().catch((e) => this.#c.log.error({ err: e, kind: d.kind }, 'handling gossip failed'))
+    const p = run().catch((e) => this.#c.log.error({ err: e, kind: d.kind }, 'handling gossip failed'))
+    this.#inflight.add(p)
+    void p.finally(() => this.#inflight.delete(p))
   }
 }

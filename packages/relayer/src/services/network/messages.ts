@@ -44,12 +44,18 @@ function count(r: Reader): number {
   return n
 }
 
-export function encodeObservations(items: readonly SignedObservation[]): Uint8Array {
-  return concatBytes(uintToBytes(items.length, 2), ...items.flatMap((i) => [uintToBytes(i.body.length, 2), i.body, i.signature]))
+/** Observations payload flag: these are retransmissions of observations still without a quorum. */
+export const RETRANSMISSION = 1
+
+/** flags u8 | count u16 | count x { bodyLength u16 | body | signature 65 } */
+export function encodeObservations(items: readonly SignedObservation[], flags = 0): Uint8Array {
+  return concatBytes(Uint8Array.of(flags), uintToBytes(items.length, 2), ...items.flatMap((i) => [uintToBytes(i.body.length, 2), i.body, i.signature]))
 }
 
-export function decodeObservations(payload: Uint8Array): SignedObservation[] {
+export function decodeObservations(payload: Uint8Array): { flags: number; items: SignedObservation[] } {
   const r = new Reader(payload)
+  const flags = Number(r.uint(1, 'flags'))
+  if ((flags & ~RETRANSMISSION) !== 0) throw new MalformedEnvelopeError(`unknown observation flags ${flags}`, { field: 'flags' })
   const n = count(r)
   const out: SignedObservation[] = []
   for (let i = 0; i < n; i++) {
@@ -60,7 +66,7 @@ export function decodeObservations(payload: Uint8Array): SignedObservation[] {
     out.push({ body: r.bytes(len, `items[${i}].body`), signature: r.bytes(SIGNATURE_SIZE, `items[${i}].signature`) })
   }
   r.end()
-  return out
+  return { flags, items: out }
 }
 
 export function encodeVaas(vaas: readonly Uint8Array[]): Uint8Array {

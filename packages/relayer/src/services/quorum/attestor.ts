@@ -103,31 +103,47 @@ export class Attestor {
       ])
       this.#c.metrics.observationsSigned.inc()
       this.#c.publish({ body, signature })
-      await this.#add(digest, body, this.#c.index, signature, [])
+      await this.#add(digest, body, this.#c.index, signature)
       return 'signed'
     } finally {
       this.#signing.delete(key)
     }
   }
 
-  /** Adds observations a peer signed (each signature already verified against `sender`). */
-  async addPeerObservations(sender: number, items: readonly SignedObservation[]): Promise<void> {
-    for (const item of items) {
-      const digest = bytesToHex(vaaDigest(item.body))
-      if (this.#done.has(digest)) continue
+  /**
+   * Adds observations a peer signed (each signature already verified against `sender`). The whole
+   * batch is written in one commit, then every digest that reached quorum is assembled. Returns
+   * the digests that already had a VAA.
+   */
+  async addPeerObservations(sender: number, items: readonly SignedObservation[]): Promise<Hex[]> {
+    const digests = items.map((it) => bytesToHex(vaaDigest(it.body)))
+    const known = await Promise.all(
+      digests.map(async (d) => this.#done.has(d) || (!this.#pending.has(d) && (await this.#c.store.get(K.vaa(d))) !== undefined)),
+    )
+    const ops: Op[] = []
+    const touched = new Set<Hex>()
+    const already: Hex[] = []
+    items.forEach((item, i) => {
+      const digest = digests[i]!
+      if (known[i] || this.#done.has(digest)) {
+        this.#done.add(digest)
+        already.push(digest)
+        return
+      }
       this.#c.metrics.peerObservations.inc()
-      const ops: Op[] = []
       if (!this.#pending.has(digest)) {
-        if ((await this.#c.store.get(K.vaa(digest))) !== undefined) {
-          this.#done.add(digest)
-          continue
-        }
         ops.push({ type: 'put', key: K.body(digest), value: bytesToHex(item.body) })
         this.#checkPeerConflict(item.body, digest)
       }
+      const p = this.#entry(digest, item.body)
+      if (p.sigs.has(sender)) return
+      p.sigs.set(sender, item.signature)
       ops.push({ type: 'put', key: K.signature(digest, sender), value: bytesToHex(item.signature) })
-      await this.#add(digest, item.body, sender, item.signature, ops)
-    }
+      touched.add(digest)
+    })
+    await this.#c.store.commit(ops)
+    await Promise.all([...touched].map((d) => this.#maybeAssemble(d)))
+    return already
   }
 
   /** Stores a quorum VAA received from a peer (already verified against the guardian set). */
@@ -172,12 +188,16 @@ export class Attestor {
     return p
   }
 
-  async #add(digest: Hex, body: Uint8Array, index: number, sig: Uint8Array, ops: Op[]): Promise<void> {
+  async #add(digest: Hex, body: Uint8Array, index: number, sig: Uint8Array): Promise<void> {
     const p = this.#entry(digest, body)
     if (p.sigs.has(index)) return
     p.sigs.set(index, sig)
-    if (ops.length > 0) await this.#c.store.commit(ops)
-    if (p.assembling || p.sigs.size < this.#c.guardians.quorum) return
+    await this.#maybeAssemble(digest)
+  }
+
+  async #maybeAssemble(digest: Hex): Promise<void> {
+    const p = this.#pending.get(digest)
+    if (p === undefined || p.assembling || p.sigs.size < this.#c.guardians.quorum) return
     p.assembling = true
     const sigs = [...p.sigs].map(([guardianIndex, signature]) => ({ guardianIndex, signature }))
     const vaa = assembleVaa(p.body, this.#c.guardians.setIndex, sigs)

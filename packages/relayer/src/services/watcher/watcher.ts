@@ -1,7 +1,7 @@
 import { finalityOfConsistency, type ChainAdapter, type Hex, type ObservedMessage } from '@bulwark/core'
 import type { Logger } from 'pino'
 import { isRelayerError } from '../../errors.js'
-import { K, type Store } from '../store/store.js'
+import { K, type Op, type Store } from '../store/store.js'
 import type { Metrics } from '../ops/metrics.js'
 
 export type WatcherInit = {
@@ -23,6 +23,9 @@ export type WatcherComponents = {
   /** Asks peers to re-send what they signed for [from, to] of an emitter. */
   requestReobservation: (chain: number, emitter: Hex, fromSeq: bigint, toSeq: bigint) => void
 }
+
+/** Messages signed concurrently per step. */
+const SIGN_CHUNK = 512
 
 type Heights = { latest: bigint; safe: bigint; finalized: bigint }
 
@@ -96,15 +99,16 @@ export class Watcher {
     }
     const ready = [...this.#held.values()].filter((m) => isFinal(m, heights)).sort(byHeightThenSequence)
     const hashes = new Map<bigint, Hex | null>()
+    const canonical: ObservedMessage[] = []
     for (const m of ready) {
       if (!hashes.has(m.height)) hashes.set(m.height, await a.getBlockHash(m.height))
       if (hashes.get(m.height) !== m.blockHash) {
         this.#reorged(m.height)
         break
       }
-      await this.#signOne(m)
-      this.#held.delete(`${m.emitterAddress}/${m.sequence}/${m.blockHash}`)
+      canonical.push(m)
     }
+    for (let i = 0; i < canonical.length; i += SIGN_CHUNK) await this.#signChunk(canonical.slice(i, i + SIGN_CHUNK))
     await this.#advanceCursor()
   }
 
@@ -120,30 +124,42 @@ export class Watcher {
     if (this.#scanned >= height) this.#scanned = height - 1n
   }
 
-  async #signOne(m: ObservedMessage): Promise<void> {
-    try {
-      await this.#c.sign(m)
-    } catch (e) {
-      if (isRelayerError(e, 'ConflictingObservation')) return
-      throw e
-    }
-    const emitterKey = `${m.emitterChain}/${m.emitterAddress}`
-    let next = this.#nextSeq.get(emitterKey)
-    if (next === undefined) {
-      const saved = await this.#c.store.get<string>(K.nextSequence(m.emitterChain, m.emitterAddress))
-      next = saved === undefined ? m.sequence : BigInt(saved)
-    }
-    if (m.sequence > next) {
-      this.#c.metrics.gaps.inc({ chain: String(m.emitterChain) })
-      this.#c.log.warn({ chain: m.emitterChain, emitter: m.emitterAddress, expected: next, got: m.sequence }, 'sequence gap; requesting reobservation')
-      this.#c.requestReobservation(m.emitterChain, m.emitterAddress, next, m.sequence - 1n)
-    }
-    if (m.sequence + 1n > next) {
-      this.#nextSeq.set(emitterKey, m.sequence + 1n)
-      await this.#c.store.commit([{ type: 'put', key: K.nextSequence(m.emitterChain, m.emitterAddress), value: String(m.sequence + 1n) }])
-    } else {
+  /**
+   * Signs a chunk concurrently (their store writes share one synced batch), then updates the
+   * per-emitter sequence tracking in order. A message whose signing failed stays held and is
+   * retried next tick (signing it again is idempotent); a conflict is final and not retried.
+   */
+  async #signChunk(chunk: ObservedMessage[]): Promise<void> {
+    const results = await Promise.allSettled(chunk.map((m) => this.#c.sign(m)))
+    const ops: Op[] = []
+    let failure: unknown
+    for (const [i, r] of results.entries()) {
+      const m = chunk[i]!
+      if (r.status === 'rejected' && !isRelayerError(r.reason, 'ConflictingObservation')) {
+        failure ??= r.reason
+        continue
+      }
+      this.#held.delete(`${m.emitterAddress}/${m.sequence}/${m.blockHash}`)
+      if (r.status === 'rejected') continue
+      const emitterKey = `${m.emitterChain}/${m.emitterAddress}`
+      let next = this.#nextSeq.get(emitterKey)
+      if (next === undefined) {
+        const saved = await this.#c.store.get<string>(K.nextSequence(m.emitterChain, m.emitterAddress))
+        next = saved === undefined ? m.sequence : BigInt(saved)
+      }
+      if (m.sequence > next) {
+        this.#c.metrics.gaps.inc({ chain: String(m.emitterChain) })
+        this.#c.log.warn({ chain: m.emitterChain, emitter: m.emitterAddress, expected: next, got: m.sequence }, 'sequence gap; requesting reobservation')
+        this.#c.requestReobservation(m.emitterChain, m.emitterAddress, next, m.sequence - 1n)
+      }
+      if (m.sequence + 1n > next) {
+        next = m.sequence + 1n
+        ops.push({ type: 'put', key: K.nextSequence(m.emitterChain, m.emitterAddress), value: String(next) })
+      }
       this.#nextSeq.set(emitterKey, next)
     }
+    await this.#c.store.commit(ops)
+    if (failure !== undefined) throw failure
   }
 
   async #advanceCursor(): Promise<void> {

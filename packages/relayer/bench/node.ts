@@ -1,0 +1,42 @@
+import '../src/polyfill.js'
+import { parseVaa } from '@bulwark/core'
+import pino from 'pino'
+import { parseConfig } from '../src/config.js'
+import { startRelayer } from '../src/relayer.js'
+import { GuardianKey } from '../src/services/signer/guardian-key.js'
+import { SyntheticChain, type SyntheticInit } from './synthetic-chain.js'
+
+/**
+ * One benchmark node (a separate process, forked by bench/run.ts): a real relayer watching the
+ * synthetic chain. Reports [sequence, fetchedAt (-1 if the VAA came before its own watcher saw it), vaaAt] per VAA and its RSS to the parent.
+ */
+type Start = { config: unknown; guardianKeyHex: string; chain: SyntheticInit }
+
+process.once('message', async (m: Start) => {
+  const chain = new SyntheticChain(m.chain)
+  const relayer = await startRelayer({
+    config: parseConfig(m.config),
+    guardianKey: GuardianKey.fromHex(m.guardianKeyHex),
+    adapters: new Map([[chain.chainId, chain]]),
+    logger: pino({ level: 'warn' }),
+  })
+  let rows: [number, number, number][] = []
+  relayer.events.on('vaa', (_d, vaa) => {
+    const seq = parseVaa(vaa).sequence
+    rows.push([Number(seq), chain.fetchedAt.get(seq) ?? -1, performance.timeOrigin + performance.now()])
+  })
+  const report = setInterval(() => {
+    process.send!({ type: 'rows', rows, rss: process.memoryUsage().rss })
+    rows = []
+  }, 100)
+  process.on('message', async (msg: { type: string; t0?: number }) => {
+    if (msg.type === 'go') return chain.begin(msg.t0!)
+    if (msg.type !== 'stop') return
+    clearInterval(report)
+    process.send!({ type: 'rows', rows, rss: process.memoryUsage().rss })
+    await relayer.stop()
+    process.send!({ type: 'stopped' })
+    process.disconnect()
+  })
+  process.send!({ type: 'ready' })
+})
