@@ -18,6 +18,8 @@ export const SO = fileURLToPath(new URL('../../programs-solana/dist/bulwark.so',
 export const CHAIN = 1
 export const CHAIN_A = 10002
 export const VAULT_A: Hex = `0x${'00'.repeat(12)}${'a1'.repeat(20)}`
+export const ENGINE_A: Hex = `0x${'00'.repeat(12)}${'e1'.repeat(20)}`
+export const GOV_EMITTER: Hex = `0x${'04'.repeat(32)}`
 export const USDC_A: Hex = `0x${'00'.repeat(12)}${'11'.repeat(20)}`
 const WAD = 10n ** 18n
 export const ORACLE_EMITTER: Hex = `0x${'05'.repeat(32)}`
@@ -41,11 +43,12 @@ export async function startFixture(nGuardians = 7) {
   const admin = await fund()
   const config = await pdas.config(PROGRAM)
   await send(admin, [ix.initialize(PROGRAM, { admin, config, guardianSet: await pdas.guardianSet(PROGRAM, 0), oracleSet: await pdas.oracleSet(PROGRAM, 0) }, {
-    chainId: CHAIN, overlap: 86_400, governanceChain: 1, governanceEmitter: new Uint8Array(32).fill(4), oracleChain: 1, oracleEmitter: hexToBytes(ORACLE_EMITTER),
+    chainId: CHAIN, overlap: 86_400, governanceChain: 1, governanceEmitter: hexToBytes(GOV_EMITTER), oracleChain: 1, oracleEmitter: hexToBytes(ORACLE_EMITTER),
     priceMaxAge: 60, priceMaxFuture: 5, guardians: keys.map((k) => hexToBytes(addressOfPrivateKey(k.privateKey))), oracles: oracleKeys.map((k) => hexToBytes(addressOfPrivateKey(k.privateKey))),
   })])
   await send(admin, [
     ix.registerEmitter(PROGRAM, { admin, config, emitter: await pdas.emitter(PROGRAM, CHAIN_A, hexToBytes(VAULT_A)) }, { chain: CHAIN_A, address: hexToBytes(VAULT_A), role: 1 }),
+    ix.registerEmitter(PROGRAM, { admin, config, emitter: await pdas.emitter(PROGRAM, CHAIN_A, hexToBytes(ENGINE_A)) }, { chain: CHAIN_A, address: hexToBytes(ENGINE_A), role: 2 }),
     ix.configureAsset(PROGRAM, { admin, config, asset: await pdas.asset(PROGRAM, hexToBytes(USDC_A)) }, { assetId: hexToBytes(USDC_A), isLocal: false, decimals: 6, cap: 0n, priceMarket: 0, weight: WAD, pendingWeight: WAD / 2n }),
     ix.configureMarket(PROGRAM, { admin, config, market: await pdas.market(PROGRAM, 0) }, { id: 0, imf: WAD / 10n, mmf: WAD / 20n, maxMoveBps: 1_000n, window: 60n, haltDuration: 60n, cooldown: 60n, maxOracleGap: 3_600n, liquidationGrace: 60n }),
   ])
@@ -75,6 +78,12 @@ export async function startFixture(nGuardians = 7) {
       const seq = decodeConfig(new Uint8Array(Buffer.from(value!.data[0], 'base64'))).messageSequence
       await send(user, [ix.lockCollateral(PROGRAM, { depositor: user, config, asset: localAsset, source: userToken.address, vault, message: await pdas.message(PROGRAM, seq) }, { amount, destinationChain: CHAIN_A, account: hexToBytes(account), nonce: 7 })])
       return seq
+    },
+    /** Any body signed by the first `signers` guardians of set `setIndex` (default: the initial set, quorum). */
+    signedVaa(body: { emitterChain: number; emitterAddress: Hex; payload: Uint8Array }, o: { signers?: number; setIndex?: number; keys?: typeof keys } = {}): Uint8Array {
+      const k = o.keys ?? keys
+      const full = { timestamp: Math.floor(Date.now() / 1000), nonce: 1, sequence: vaaSequence++, consistencyLevel: 1, ...body }
+      return buildSignedVaa(full, o.setIndex ?? 0, k.slice(0, o.signers ?? quorum(k.length)))
     },
     /** A PriceReport VAA from the oracle emitter signed by all 3 oracle keys (quorum of 3). */
     priceVaa(entries: { marketId: number; price: bigint }[], publishTime = BigInt(Math.floor(Date.now() / 1000) - 1)): Uint8Array {

@@ -36,7 +36,7 @@ describe('local Solana RPC driven by @solana/kit', () => {
     await airdropFactory(c)({ recipientAddress: alice.address, lamports: lamports(2n * SOL), commitment: 'confirmed' })
     expect((await c.rpc.getBalance(alice.address, { commitment: 'confirmed' }).send()).value).toBe(2n * SOL)
     const { tx } = await signed(c.rpc, alice, [getTransferSolInstruction({ source: alice, destination: bob.address, amount: lamports(SOL / 2n) })])
-    await within(c.sendAndConfirm(tx, { commitment: 'confirmed' }), 20_000, 'confirmation')
+    await within(c.sendAndConfirm(tx as never, { commitment: 'confirmed' }), 20_000, 'confirmation')
     const sig = getSignatureFromTransaction(tx)
     expect((await c.rpc.getBalance(bob.address, { commitment: 'confirmed' }).send()).value).toBe(SOL / 2n)
     expect((await c.rpc.getBalance(alice.address, { commitment: 'confirmed' }).send()).value).toBe(2n * SOL - SOL / 2n - 5_000n)
@@ -69,8 +69,8 @@ describe('local Solana RPC driven by @solana/kit', () => {
     const firstSig = within((async () => { for await (const n of sigs) return n })(), 10_000, 'signatureNotification')
     const firstLog = within((async () => { for await (const n of logs) return n })(), 10_000, 'logsNotification')
     await c.rpc.sendTransaction(initWire, { encoding: 'base64' }).send()
-    expect((await firstSig).value.err).toBeNull()
-    const log = await firstLog
+    expect((await firstSig)!.value.err).toBeNull()
+    const log = (await firstLog)!
     expect(log.value.signature).toBe(sig)
     expect(log.value.logs.some((l) => l.startsWith(`Program ${PROGRAM} success`))).toBe(true)
     abort.abort()
@@ -125,7 +125,7 @@ describe('local Solana RPC driven by @solana/kit', () => {
     const slots = await c.rpcSubscriptions.slotNotifications().subscribe({ abortSignal: abort.signal })
     const next = within((async () => { for await (const n of slots) return n })(), 10_000, 'slotNotification')
     await c.rpc.requestAirdrop((await generateKeyPairSigner()).address, lamports(SOL)).send()
-    const n = await next
+    const n = (await next)!
     abort.abort()
     const processed = await c.rpc.getSlot({ commitment: 'processed' }).send()
     expect(n.slot).toBe(processed)

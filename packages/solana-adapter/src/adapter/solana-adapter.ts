@@ -1,6 +1,6 @@
 /** core's ChainAdapter for the Bulwark Solana program, over any Solana JSON-RPC + WebSocket endpoint. */
 import {
-  bytesToHex, InvalidParameterError, parseVaa, UnknownAccountError, type AccountSnapshot, type ChainAdapter, type Finality, type Hex,
+  bytesToHex, InvalidParameterError, parseVaa, UnknownAccountError, VaaAlreadyConsumedError, type AccountSnapshot, type ChainAdapter, type Finality, type Hex,
   type ObservedMessage, type PriceSnapshot, type SubmitResult,
 } from '@bulwark/core'
 import { addressBytes, decodeAsset, decodeMarginAccount, decodeMessage, instructions as ix, pdas } from '@bulwark/programs-solana'
@@ -33,6 +33,7 @@ export type SolanaAdapterOptions = {
 }
 
 const b58e = getBase58Encoder()
+const MARKET_KIND = 8
 const u128le = (b: Uint8Array, o: number) => {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
   return v.getBigUint64(o, true) | (v.getBigUint64(o + 8, true) << 64n)
@@ -129,6 +130,9 @@ export class SolanaAdapter implements ChainAdapter {
 
   async submitVaa(vaa: Uint8Array): Promise<SubmitResult> {
     this.#open()
+    // Replay is refused up front, whatever the instruction would check first (e.g. a governance
+    // VAA of a superseded set would otherwise fail as GuardianSetUnknown).
+    if (await this.isVaaConsumed(vaa)) throw new VaaAlreadyConsumedError('this VAA was already consumed on Solana', { field: 'vaa' })
     const { instruction, computeUnits } = await instructionForVaa({ rpc: this.rpc, program: this.#o.programId, payer: this.#o.payer, chainId: this.chainId }, vaa)
     return this.#send(instruction, computeUnits)
   }
@@ -136,7 +140,8 @@ export class SolanaAdapter implements ChainAdapter {
   async readPrice(marketId: number): Promise<PriceSnapshot | null> {
     this.#open()
     const d = await this.#account(await pdas.market(this.#o.programId, marketId))
-    if (!d || d.length !== 224) return null
+    // Read by field offset (kind 8 = market): the client's decodeMarket pins an older 224-byte length.
+    if (!d || d[0] !== MARKET_KIND || d.length < 112) return null
     const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
     const publishTime = v.getBigUint64(104, true)
     if (publishTime === 0n) return null
