@@ -57,7 +57,7 @@ export async function world(nGuardians = 7): Promise<World> {
     ix.registerEmitter(PROGRAM, { admin, config, emitter: engineEmitter }, { chain: CHAIN_A, address: ENGINE_A, role: 2 }),
   ]));
   const foreignAsset = await pdas.asset(PROGRAM, USDC_A);
-  await must(send(svm, admin, [ix.configureAsset(PROGRAM, { admin, config, asset: foreignAsset }, { assetId: USDC_A, isLocal: false, decimals: 6, cap: 0n, priceMarket: 0, weight: WAD, pendingWeight: WAD / 2n })]));
+  await must(send(svm, admin, [ix.configureAsset(PROGRAM, { admin, config, asset: foreignAsset }, { assetId: USDC_A, isLocal: false, decimals: 6, cap: 0n, priceMarket: 0, weight: WAD, pendingWeight: WAD / 2n, originChain: CHAIN_A })]));
   const mint = (await generateKeyPairSigner()).address;
   setMint(svm, mint, admin.address, 6, 1_000_000_000_000n);
   const mintBytes = addressBytes(mint);
@@ -86,4 +86,36 @@ export async function creditIx(w: World, payer: KeyPairSigner, v: ReturnType<typ
     payer, config: w.config, guardianSet: opts.guardianSet ?? w.gs0, emitter: opts.emitter ?? w.vaultEmitter, asset: w.foreignAsset,
     consumed: await pdas.consumed(PROGRAM, v.hash), account: await pdas.account(PROGRAM, owner),
   }, data);
+}
+
+/** Sets the cluster clock's unix time (the program reads it through the Clock sysvar). */
+export function setTime(w: World, t: number | bigint): void {
+  const c = w.svm.getClock();
+  c.unixTimestamp = BigInt(t);
+  w.svm.setClock(c);
+}
+
+export const BREAKER = { maxMoveBps: 1500n, window: 300n, haltDuration: 600n, cooldown: 300n, maxOracleGap: 120n, liquidationGrace: 120n };
+
+/** Markets 0 (USDC, the foreign asset's price) and 1 (ETH perp, imf 10%, mmf 5%). */
+export async function withMarkets(w: World, feeRate = 0n): Promise<{ m0: Address; m1: Address }> {
+  const m0 = await pdas.market(PROGRAM, 0);
+  const m1 = await pdas.market(PROGRAM, 1);
+  const r = await send(w.svm, w.admin, [
+    ix.configureMarket(PROGRAM, { admin: w.admin, config: w.config, market: m0 }, { id: 0, imf: WAD / 10n, mmf: WAD / 20n, ...BREAKER, feeRate }),
+    ix.configureMarket(PROGRAM, { admin: w.admin, config: w.config, market: m1 }, { id: 1, imf: WAD / 10n, mmf: WAD / 20n, ...BREAKER, feeRate }),
+  ]);
+  if (!r.ok) throw new Error(`markets: ${r.error ?? r.failure}`);
+  return { m0, m1 };
+}
+
+/** A PriceReport VAA signed by the oracle set (all 3 signers unless given). */
+export function priceVaa(w: World, publishTime: number, prices: [number, bigint][], o: { signers?: number[]; emitter?: Uint8Array; sequence?: bigint } = {}): Uint8Array {
+  const payload = payloads.priceReport(BigInt(publishTime), prices.map(([marketId, price]) => ({ marketId, price, conf: WAD, emaPrice: price, volMultiplier: WAD })));
+  const body = encodeBody({ timestamp: publishTime, nonce: 0, emitterChain: 1, emitterAddress: o.emitter ?? ORACLE_EMITTER, sequence: o.sequence ?? BigInt(publishTime), consistencyLevel: 1, payload });
+  return encodeVaa(0, signBody(body, w.oracles, o.signers ?? [0, 1, 2]), body);
+}
+
+export async function postPrices(w: World, publishTime: number, prices: [number, bigint][], markets: Address[], o: Parameters<typeof priceVaa>[3] & { oracleSet?: Address } = {}) {
+  return send(w.svm, w.admin, [ix.updatePrice(PROGRAM, { payer: w.admin, config: w.config, oracleSet: o.oracleSet ?? w.os0, markets }, priceVaa(w, publishTime, prices, o))], 400_000);
 }
