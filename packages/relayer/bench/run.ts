@@ -34,7 +34,7 @@ async function scenario(name: string, ratePerSec: number) {
   const rss: number[][] = nodes.map(() => [])
   try {
     const ready = nodes.map((n, i) => {
-      const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       children.push(child)
       const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, deliver: false }], watcher: { pollMs: 10 } })
       return new Promise<void>((resolve, reject) => {

@@ -26,7 +26,7 @@ export type RelayerOptions = {
   /** Adapters by chain id, built by the caller (bin/ builds EVM adapters from the config). */
   adapters: ReadonlyMap<number, ChainAdapter>
   logger: Logger
-  /** Retransmit own observations still without a quorum after this long. @default 3000 */
+  /** Retransmit own observations still without a quorum after this long. @default 10000 */
   retransmitMs?: number
 }
 
@@ -137,6 +137,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       index,
       metrics,
       log: log.child({ service: 'gossip' }),
+      hasVaa: (d) => attestor.hasVaa(d),
       handlers: {
         onObservations: async (sender, items, retransmission) => {
           const already = await attestor.addPeerObservations(sender, items)
@@ -191,7 +192,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       if (id && !connected.has(id)) node.dial(a).catch(() => {})
     }
   }, 2000)
-  const retransmitMs = opts.retransmitMs ?? 3000
+  const retransmitMs = opts.retransmitMs ?? 10_000
   const retransmit = setInterval(() => {
     const stale = attestor.stale(retransmitMs, 512)
     if (stale.length > 0) gossip!.retransmit(stale)

@@ -1,5 +1,6 @@
 import { bytesToUint, concatBytes, uintToBytes } from '@bulwark/core'
 import { MalformedEnvelopeError } from '../../errors.js'
+import { createHash } from 'node:crypto'
 import { keccak256, sign } from '../../crypto/secp256k1.js'
 
 /**
@@ -9,7 +10,8 @@ import { keccak256, sign } from '../../crypto/secp256k1.js'
  *   | payloadLength u32 | payload | signature 65 (r || s || v)
  *
  * The signature is the sender's guardian key over
- *   keccak256( keccak256("bulwark/envelope/v1/" + network + "/" + topicOf(kind)) || keccak256(header || payload) )
+ *   keccak256( keccak256("bulwark/envelope/v1/" + network + "/" + topicOf(kind)) || sha256(header || payload) )
+ * (sha256 for the bulk: node's native hash is ~10x faster than keccak over a 100 KB batch)
  * so an envelope signature can never be replayed on another network or topic, nor be mistaken for
  * a VAA signature (those sign keccak256(keccak256(body)) with no prefix).
  */
@@ -59,7 +61,7 @@ function domain(network: string, kind: number): Uint8Array {
 }
 
 const signingDigestOf = (network: string, kind: number, unsigned: Uint8Array): Uint8Array =>
-  keccak256(concatBytes(domain(network, kind), keccak256(unsigned)))
+  keccak256(concatBytes(domain(network, kind), createHash('sha256').update(unsigned).digest()))
 
 function header(kind: number, sender: number, setIndex: number, timestamp: number, payloadLength: number): Uint8Array {
   return concatBytes(

@@ -21,6 +21,7 @@ import {
   type Heartbeat,
   type ReobservationRequest,
   type SignedObservation,
+  type VerifiedObservation,
 } from './messages.js'
 
 export type GossipInit = {
@@ -33,7 +34,7 @@ export type GossipInit = {
 }
 
 export type GossipHandlers = {
-  onObservations: (sender: number, items: SignedObservation[], retransmission: boolean) => Promise<void>
+  onObservations: (sender: number, items: VerifiedObservation[], retransmission: boolean) => Promise<void>
   onVaa: (vaa: Uint8Array, digest: Hex) => Promise<void>
   onReobservation: (sender: number, req: ReobservationRequest) => Promise<void>
   onHeartbeat: (sender: number, h: Heartbeat) => void
@@ -47,10 +48,12 @@ export type GossipComponents = {
   metrics: Metrics
   log: Logger
   handlers: GossipHandlers
+  /** True when this node already holds the VAA of a digest (its signatures are then not re-checked). */
+  hasVaa: (digest: Hex) => boolean
 }
 
 type Decoded =
-  | { kind: 'observations'; env: Envelope; items: SignedObservation[]; retransmission: boolean }
+  | { kind: 'observations'; env: Envelope; items: VerifiedObservation[]; retransmission: boolean }
   | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
   | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
   | { kind: 'heartbeat'; env: Envelope; hb: Heartbeat }
@@ -162,6 +165,10 @@ export class Gossip {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
+    if (decoded.kind === 'vaas' && decoded.vaas.length === 0) {
+      this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
+      return TopicValidatorResult.Ignore
+    }
     this.#decoded.set(msg, decoded)
     this.#c.metrics.envelopes.inc({ topic, result: 'accept' })
     return TopicValidatorResult.Accept
@@ -178,24 +185,28 @@ export class Gossip {
     }
     switch (env.kind) {
       case Kind.observations: {
-        const { flags, items } = decodeObservations(env.payload)
-        items.forEach((it, i) => {
-          if (!g.verify(vaaDigest(it.body), it.signature, env.sender)) {
+        const decoded = decodeObservations(env.payload)
+        const flags = decoded.flags
+        const items = decoded.items.map((it, i) => {
+          const digest = vaaDigest(it.body)
+          if (!g.verify(digest, it.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
           }
+          return { ...it, digest }
         })
         return { kind: 'observations', env, items, retransmission: (flags & RETRANSMISSION) !== 0 }
       }
-      case Kind.vaas:
-        return {
-          kind: 'vaas',
-          env,
-          vaas: decodeVaas(env.payload).map((bytes) => {
-            const vaa = parseVaa(bytes)
-            verifyVaa(g, vaa)
-            return { vaa: bytes, digest: bytesToHex(vaa.digest) }
-          }),
+      case Kind.vaas: {
+        const vaas: { vaa: Uint8Array; digest: Hex }[] = []
+        for (const bytes of decodeVaas(env.payload)) {
+          const vaa = parseVaa(bytes)
+          const digest = bytesToHex(vaa.digest)
+          if (this.#c.hasVaa(digest)) continue
+          verifyVaa(g, vaa)
+          vaas.push({ vaa: bytes, digest })
         }
+        return { kind: 'vaas', env, vaas }
+      }
       case Kind.reobservation:
         return { kind: 'reobservation', env, req: decodeReobservation(env.payload) }
       case Kind.heartbeat:

@@ -6,6 +6,8 @@ import { SIGNATURE_SIZE } from './envelope.js'
 
 /** One guardian's signature over a VAA body it observed (the body travels with it). */
 export type SignedObservation = { body: Uint8Array; signature: Uint8Array }
+/** A received observation with its VAA digest (computed once, by the validator). */
+export type VerifiedObservation = SignedObservation & { digest: Uint8Array }
 /** A request that peers re-send what they signed for sequences [fromSeq, toSeq] of an emitter. */
 export type ReobservationRequest = { chain: number; emitter: Hex; fromSeq: bigint; toSeq: bigint }
 export type Heartbeat = { nodeName: string; signed: bigint; vaas: bigint }

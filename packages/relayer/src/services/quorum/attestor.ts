@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Guardians } from '../../crypto/guardians.js'
 import { ConflictingObservationError } from '../../errors.js'
 import type { GuardianSigner } from '../signer/guardian-key.js'
-import type { SignedObservation } from '../network/messages.js'
+import type { SignedObservation, VerifiedObservation } from '../network/messages.js'
 import { K, type Op, type Store } from '../store/store.js'
 import type { Metrics } from '../ops/metrics.js'
 import { messageKeyOfBody } from './message-key.js'
@@ -41,6 +41,7 @@ export class Attestor {
   readonly #pending = new Map<Hex, Pending>()
   readonly #done = new Set<Hex>()
   readonly #signing = new Map<string, Hex>()
+  readonly #high = new Map<string, bigint>()
 
   constructor(components: AttestorComponents) {
     this.#c = components
@@ -80,7 +81,8 @@ export class Attestor {
     })
     const digest = bytesToHex(vaaDigest(body))
     const key = K.signed(msg.emitterChain, msg.emitterAddress, msg.sequence)
-    const previous = this.#signing.get(key) ?? (await this.#c.store.get<SignedRecord>(key))?.digest
+    const high = await this.#highest(msg.emitterChain, msg.emitterAddress)
+    const previous = this.#signing.get(key) ?? (msg.sequence > high ? undefined : (await this.#c.store.get<SignedRecord>(key))?.digest)
     if (previous !== undefined) {
       if (previous === digest) {
         const own = this.#pending.get(digest)?.sigs.get(this.#c.index)
@@ -100,6 +102,7 @@ export class Attestor {
         { type: 'put', key: K.body(digest), value: bytesToHex(body) },
         { type: 'put', key: K.signature(digest, this.#c.index), value: bytesToHex(signature) },
         { type: 'put', key: K.unfinished(digest), value: record.signedAt },
+        ...this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence),
       ])
       this.#c.metrics.observationsSigned.inc()
       this.#c.publish({ body, signature })
@@ -115,20 +118,15 @@ export class Attestor {
    * batch is written in one commit, then every digest that reached quorum is assembled. Returns
    * the digests that already had a VAA.
    */
-  async addPeerObservations(sender: number, items: readonly SignedObservation[]): Promise<Hex[]> {
-    const digests = items.map((it) => bytesToHex(vaaDigest(it.body)))
-    const known = await Promise.all(
-      digests.map(async (d) => this.#done.has(d) || (!this.#pending.has(d) && (await this.#c.store.get(K.vaa(d))) !== undefined)),
-    )
+  async addPeerObservations(sender: number, items: readonly VerifiedObservation[]): Promise<Hex[]> {
     const ops: Op[] = []
     const touched = new Set<Hex>()
     const already: Hex[] = []
-    items.forEach((item, i) => {
-      const digest = digests[i]!
-      if (known[i] || this.#done.has(digest)) {
-        this.#done.add(digest)
+    for (const item of items) {
+      const digest = bytesToHex(item.digest)
+      if (this.#done.has(digest)) {
         already.push(digest)
-        return
+        continue
       }
       this.#c.metrics.peerObservations.inc()
       if (!this.#pending.has(digest)) {
@@ -136,14 +134,19 @@ export class Attestor {
         this.#checkPeerConflict(item.body, digest)
       }
       const p = this.#entry(digest, item.body)
-      if (p.sigs.has(sender)) return
+      if (p.sigs.has(sender)) continue
       p.sigs.set(sender, item.signature)
       ops.push({ type: 'put', key: K.signature(digest, sender), value: bytesToHex(item.signature) })
       touched.add(digest)
-    })
+    }
     await this.#c.store.commit(ops)
     await Promise.all([...touched].map((d) => this.#maybeAssemble(d)))
     return already
+  }
+
+  /** True when this node holds the VAA of `digest` (assembled or received in this run). */
+  hasVaa(digest: Hex): boolean {
+    return this.#done.has(digest)
   }
 
   /** Stores a quorum VAA received from a peer (already verified against the guardian set). */
@@ -174,6 +177,25 @@ export class Attestor {
     return body && sig ? { body: hexToBytes(body), signature: hexToBytes(sig) } : undefined
   }
 
+  /** Highest sequence this node ever signed for an emitter (-1 if none): above it nothing can conflict. */
+  async #highest(chain: number, emitter: Hex): Promise<bigint> {
+    const k = K.highestSigned(chain, emitter)
+    let h = this.#high.get(k)
+    if (h === undefined) {
+      const saved = await this.#c.store.get<string>(k)
+      h = this.#high.get(k) ?? (saved === undefined ? -1n : BigInt(saved))
+      this.#high.set(k, h)
+    }
+    return h
+  }
+
+  #raiseHighest(chain: number, emitter: Hex, seq: bigint): Op[] {
+    const k = K.highestSigned(chain, emitter)
+    if (seq <= (this.#high.get(k) ?? -1n)) return []
+    this.#high.set(k, seq)
+    return [{ type: 'put', key: k, value: String(seq) }]
+  }
+
   get pendingCount(): number {
     return this.#pending.size
   }
@@ -199,6 +221,11 @@ export class Attestor {
     const p = this.#pending.get(digest)
     if (p === undefined || p.assembling || p.sigs.size < this.#c.guardians.quorum) return
     p.assembling = true
+    if ((await this.#c.store.get(K.vaa(digest))) !== undefined) {
+      this.#done.add(digest)
+      this.#pending.delete(digest)
+      return
+    }
     const sigs = [...p.sigs].map(([guardianIndex, signature]) => ({ guardianIndex, signature }))
     const vaa = assembleVaa(p.body, this.#c.guardians.setIndex, sigs)
     this.#done.add(digest)

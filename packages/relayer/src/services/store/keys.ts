@@ -10,6 +10,8 @@ export const K = {
   /** What this node signed for (chain, emitter, sequence): the conflict guard. */
   signed: (chain: number, emitter: Hex, seq: bigint) => `m/${pad(chain, 5)}/${emitter}/${pad(seq, 20)}`,
   signedPrefix: (chain: number, emitter: Hex) => `m/${pad(chain, 5)}/${emitter}/`,
+  /** Highest sequence this node signed per emitter (sequences above it need no conflict lookup). */
+  highestSigned: (chain: number, emitter: Hex) => `h/${pad(chain, 5)}/${emitter}`,
   /** A verified guardian signature (own or a peer's) over a body digest. */
   signature: (digest: Hex, index: number) => `s/${digest}/${pad(index, 3)}`,
   signaturePrefix: (digest: Hex) => `s/${digest}/`,
