@@ -123,12 +123,13 @@ abstract contract GuardianVerifier is IGuardianVerifier, IBulwarkErrors {
     ///      copies the keys with EXTCODECOPY and runs the ecrecover loop in assembly.
     function _verify(bytes calldata vaa) internal view returns (uint256 bodyOffset, bytes32 bodyHash) {
         uint256 len = vaa.length;
-        if (len < 6) revert TruncatedVaa();
+        if (len == 0) revert TruncatedVaa();
         uint256 head;
         assembly ("memory-safe") {
             head := calldataload(vaa.offset)
         }
         if (head >> 248 != 1) revert InvalidVaaVersion();
+        if (len < 6) revert TruncatedVaa();
         uint32 index = uint32(head >> 216);
         uint256 sigs = uint8(head >> 208);
         bodyOffset = 6 + sigs * SIG_LEN;

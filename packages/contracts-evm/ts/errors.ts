@@ -1,0 +1,27 @@
+import * as core from '@bulwark/core'
+import { BaseError as ViemBaseError, ContractFunctionRevertedError } from 'viem'
+
+type ErrorCtor = new (shortMessage: string, params?: core.BaseErrorParameters) => core.BaseError
+
+/** Core's typed error class for a shared error name (`VaaAlreadyConsumed` -> VaaAlreadyConsumedError). */
+export function coreErrorClass(name: string): ErrorCtor | undefined {
+  const cls = (core as unknown as Record<string, unknown>)[`${name}Error`]
+  return typeof cls === 'function' && (core.ERROR_NAMES as readonly string[]).includes(name) ? (cls as ErrorCtor) : undefined
+}
+
+/** Name of the custom error a contract call reverted with, if viem could decode one. */
+export function revertErrorName(e: unknown): string | undefined {
+  if (!(e instanceof ViemBaseError)) return undefined
+  const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError)
+  return reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined
+}
+
+/**
+ * Maps a failed contract call onto core's typed errors (same names as the Solidity custom
+ * errors). Errors that are not contract reverts (network, nonce...) are passed through unchanged.
+ */
+export function toCoreError(e: unknown, what: string): unknown {
+  const name = revertErrorName(e)
+  const cls = name ? coreErrorClass(name) : undefined
+  return cls ? new cls(`${what} reverted with ${name}`, { cause: e }) : e
+}
