@@ -10,6 +10,7 @@ import {
 } from '@solana/kit'
 import { bytesOfAddress, hexToBytesStrict } from './bytes.js'
 import { emittedMessages } from './logs.js'
+import { LookupTable } from './lookup-table.js'
 import { sendInstruction } from './send.js'
 import { instructionForVaa } from './vaa-instruction.js'
 
@@ -47,6 +48,7 @@ export class SolanaAdapter implements ChainAdapter {
   readonly rpcSubscriptions: RpcSubscriptions<SolanaRpcSubscriptionsApi>
   readonly #o: SolanaAdapterOptions
   readonly #emitter: Hex
+  readonly #lookupTable: LookupTable
   #closed = false
 
   constructor(options: SolanaAdapterOptions) {
@@ -56,6 +58,7 @@ export class SolanaAdapter implements ChainAdapter {
     this.rpc = createSolanaRpc(options.rpcUrl)
     this.rpcSubscriptions = createSolanaRpcSubscriptions(options.wsUrl)
     this.#emitter = bytesToHex(bytesOfAddress(options.programId))
+    this.#lookupTable = new LookupTable(this, options.payer, options.confirmTimeoutMs ?? 30_000)
   }
 
   /** The program's emitter address (its program id as bytes32). */
@@ -133,8 +136,8 @@ export class SolanaAdapter implements ChainAdapter {
     // Replay is refused up front, whatever the instruction would check first (e.g. a governance
     // VAA of a superseded set would otherwise fail as GuardianSetUnknown).
     if (await this.isVaaConsumed(vaa)) throw new VaaAlreadyConsumedError('this VAA was already consumed on Solana', { field: 'vaa' })
-    const { instruction, computeUnits } = await instructionForVaa({ rpc: this.rpc, program: this.#o.programId, payer: this.#o.payer, chainId: this.chainId }, vaa)
-    return this.#send(instruction, computeUnits)
+    const { instruction, computeUnits, stable } = await instructionForVaa({ rpc: this.rpc, program: this.#o.programId, payer: this.#o.payer, chainId: this.chainId }, vaa)
+    return this.#send(instruction, computeUnits, stable)
   }
 
   async readPrice(marketId: number): Promise<PriceSnapshot | null> {
@@ -206,7 +209,7 @@ export class SolanaAdapter implements ChainAdapter {
     return new Uint8Array(Buffer.from(value.data[0], 'base64'))
   }
 
-  #send(instruction: Parameters<typeof sendInstruction>[1]['instruction'], computeUnits: number): Promise<SubmitResult> {
-    return sendInstruction(this, { instruction, computeUnits, payer: this.#o.payer, timeoutMs: this.#o.confirmTimeoutMs ?? 30_000 })
+  #send(instruction: Parameters<typeof sendInstruction>[1]['instruction'], computeUnits: number, stable?: Address[]): Promise<SubmitResult> {
+    return sendInstruction(this, { instruction, computeUnits, stable, payer: this.#o.payer, timeoutMs: this.#o.confirmTimeoutMs ?? 30_000, lookupTable: this.#lookupTable })
   }
 }

@@ -7,6 +7,7 @@ import { decodeConfig, instructions as ix, pdas } from '@bulwark/programs-solana
 import { getBase58Decoder, type Address, type Instruction, type Rpc, type SolanaRpcApi, type TransactionSigner } from '@solana/kit'
 
 const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA' as Address
+const SYSTEM_PROGRAM = '11111111111111111111111111111111' as Address
 const b58d = getBase58Decoder()
 
 
@@ -38,7 +39,7 @@ async function tokenAccountOf(ctx: VaaContext, owner: Uint8Array, mint: Uint8Arr
 }
 
 /** Parses `bytes` (typed errors for malformed input) and builds the instruction that consumes it. */
-export async function instructionForVaa(ctx: VaaContext, bytes: Uint8Array): Promise<{ vaa: Vaa; instruction: Instruction; computeUnits: number }> {
+export async function instructionForVaa(ctx: VaaContext, bytes: Uint8Array): Promise<{ vaa: Vaa; instruction: Instruction; computeUnits: number; stable?: Address[] }> {
   const vaa = parseVaa(bytes)
   const payload = decodePayload(vaa.payload)
   const p = ctx.program
@@ -56,11 +57,13 @@ export async function instructionForVaa(ctx: VaaContext, bytes: Uint8Array): Pro
         owner: (await exists(ctx, account)) ? undefined : owner, guardianSetIndex: vaa.guardianSetIndex, body: vaa.body, amount: payload.amount,
         depositor: bytesOf(payload.depositor), sigs: vaa.signatures.map((s) => ({ index: s.guardianIndex, v: s.v, rs: new Uint8Array([...s.r, ...s.s]) })),
       })
-      const instruction = ix.creditCollateral(p, {
-        payer: ctx.payer, config: await pdas.config(p), guardianSet: await pdas.guardianSet(p, vaa.guardianSetIndex),
-        emitter: await pdas.emitter(p, vaa.emitterChain, emitterBytes), asset: await pdas.asset(p, bytesOf(payload.asset)), consumed, account,
-      }, data)
-      return { vaa, instruction, computeUnits: cu }
+      const accounts = {
+        config: await pdas.config(p), guardianSet: await pdas.guardianSet(p, vaa.guardianSetIndex),
+        emitter: await pdas.emitter(p, vaa.emitterChain, emitterBytes), asset: await pdas.asset(p, bytesOf(payload.asset)),
+      }
+      const instruction = ix.creditCollateral(p, { payer: ctx.payer, ...accounts, consumed, account }, data)
+      // Everything but the per-VAA consumed PDA is reused by later credits: worth a lookup table slot.
+      return { vaa, instruction, computeUnits: cu, stable: [...Object.values(accounts), account, SYSTEM_PROGRAM] }
     }
     case 'WithdrawalApproved': {
       const cfg = await configOf(ctx)

@@ -53,6 +53,9 @@ export type TxRecord = {
 export type Simulation = { err: JsonTransactionError | null; logs: string[]; unitsConsumed: bigint; returnData: TxRecord['returnData'] }
 
 const LAMPORTS_PER_SIGNATURE = 5_000n
+/** Largest wire transaction a cluster accepts (IPv6 MTU minus headers). */
+export const PACKET_DATA_SIZE = 1232
+const SLOT_HASHES_KEPT = 150
 const SYSTEM_PROGRAM = address('11111111111111111111111111111111')
 const b58 = getBase58Decoder()
 const b64 = getBase64Encoder()
@@ -65,6 +68,7 @@ export class LocalChain extends EventEmitter {
   readonly #recent = new Map<string, bigint>()
   readonly #seed = createHash('sha256').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest()
   readonly #opts: Required<Omit<ChainOptions, 'programs'>>
+  readonly #slotHashes: { slot: bigint; hash: string }[] = []
   #time = 0
   #faucet: KeyPairSigner | undefined
   transactionCount = 0n
@@ -123,6 +127,9 @@ export class LocalChain extends EventEmitter {
   /** Runs a transaction without committing it. */
   simulate(wire: Uint8Array, opts: { sigVerify?: boolean } = {}): Simulation {
     const tx = decodeTransaction(wire)
+    // Run on the working bank (the slot after the head), as a leader does: e.g. lookup-table
+    // entries extended in the head slot are active there.
+    this.svm.warpToSlot(this.head + 1n)
     this.svm.withSigverify(opts.sigVerify ?? false)
     try {
       const res = this.svm.simulateTransaction(tx)
@@ -213,6 +220,10 @@ export class LocalChain extends EventEmitter {
     if (run) block.result = run()
     this.blocks.push({ slot, blockhash, previousBlockhash: block.previousBlockhash, parentSlot: block.parentSlot, blockTime: block.blockTime, signatures })
     this.#recent.set(blockhash, slot)
+    // SlotHashes (newest first) lets programs such as the address lookup table program see recent slots.
+    this.#slotHashes.unshift({ slot, hash: blockhash })
+    if (this.#slotHashes.length > SLOT_HASHES_KEPT) this.#slotHashes.pop()
+    this.svm.setSlotHashes(this.#slotHashes as never)
     const expired = slot - BigInt(this.#opts.blockhashValidity)
     if (expired >= 0n) this.#recent.delete(this.blocks[Number(expired)]!.blockhash)
     if (!run) this.emit('slot', slot)
@@ -234,6 +245,9 @@ export class LocalChain extends EventEmitter {
 }
 
 function decodeTransaction(wire: Uint8Array): Transaction {
+  if (wire.length > PACKET_DATA_SIZE) {
+    throw new RpcError(RPC_CODE.invalidParams, `transaction too large: ${wire.length} bytes (max: raw ${PACKET_DATA_SIZE})`)
+  }
   try {
     return getTransactionDecoder().decode(wire) as Transaction
   } catch (e) {
