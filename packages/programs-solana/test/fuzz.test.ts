@@ -24,7 +24,7 @@ describe('random instruction data and account layouts', () => {
         const len = next() % 200;
         const d = new Uint8Array(len);
         for (let i = 0; i < len; i++) d[i] = next() & 0xff;
-        if (len > 0) d[0] = next() % 16; // mostly valid tags, so the processors' parsers are exercised
+        if (len > 0) d[0] = next() % 18; // mostly valid tags (0..16), so the processors' parsers are exercised
         const nAcc = next() % 10;
         const accounts = Array.from({ length: nAcc }, () => {
           const a = pool[next() % pool.length]!;

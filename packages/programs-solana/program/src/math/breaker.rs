@@ -66,7 +66,7 @@ pub fn on_price(s: &mut BreakerState, p: &BreakerParams, t: u64, price: &U256) -
         return Err(Error::StaleUpdate);
     }
     tick(s, p, t);
-    if s.ref_time == 0 || t - s.ref_time > p.window {
+    if s.ref_time == 0 || t.saturating_sub(s.ref_time) > p.window {
         if s.last_update == 0 {
             s.ref_price = *price;
             s.ref_time = t;
