@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ix from '../src/client/instructions.js';
-import { decodeAsset, decodeMarginAccount, decodeMessage } from '../src/client/accounts.js';
+import { decodeAsset, decodeMarginAccount, decodeMessage, encodeAsset } from '../src/client/accounts.js';
+import { put } from './install.js';
 import { addressBytes, pdas } from '../src/client/pdas.js';
 import { encodeBody, encodeVaa, payloads, signBody, bodyHash } from '../src/client/vaa.js';
 import { PROGRAM, data, funded, send, tokenAmount } from './harness.js';
@@ -96,6 +97,14 @@ describe('request_withdrawal (margin engine side)', () => {
   ] as const)('refuses %s', async (name, amount) => {
     const t = await trader();
     expect((await request(t, amount)).error).toBe(name);
+    expect(t.state().collateral[0]!.amount).toBe(10_000_000_000n);
+  });
+
+  it('refuses an asset without an origin chain to withdraw to (InvalidParameter)', async () => {
+    const t = await trader();
+    const a = decodeAsset(data(t.w.svm, t.w.foreignAsset));
+    put(t.w.svm, t.w.foreignAsset, encodeAsset({ ...a, originChain: 0 }));
+    expect((await request(t, 1n)).error).toBe('InvalidParameter');
     expect(t.state().collateral[0]!.amount).toBe(10_000_000_000n);
   });
 
