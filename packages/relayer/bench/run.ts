@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { nodeConfig, planCluster } from '../test/support/cluster.js'
+import { CONTRACTS, nodeConfig, planCluster } from '../test/support/cluster.js'
 import { measureSecp } from './secp.js'
 
 /**
@@ -36,7 +36,7 @@ async function scenario(name: string, ratePerSec: number) {
     const ready = nodes.map((n, i) => {
       const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       children.push(child)
-      const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, deliver: false }], watcher: { pollMs: 10 } })
+      const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, deliver: false }], watcher: { pollMs: 10 } })
       return new Promise<void>((resolve, reject) => {
         child.on('message', (m: { type: string; rows?: Row[]; rss?: number }) => {
           if (m.type === 'ready') resolve()

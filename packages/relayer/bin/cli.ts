@@ -80,7 +80,7 @@ async function start(c: RelayerConfig): Promise<void> {
   const logger = pino({ level: c.log.level })
   const key = await guardianKeyOf(c)
   const senderKeys = new Map(c.chains.map((ch) => [ch.chainId, ch.senderKeyEnv ? process.env[ch.senderKeyEnv] : undefined]))
-  const relayer = await startRelayer({ config: c, guardianKey: key, adapters: await createAdapters(c, senderKeys), logger })
+  const relayer = await startRelayer({ config: c, guardianKey: key, adapters: createAdapters(c, senderKeys), logger })
   let stopping = false
   const shutdown = (sig: string): void => {
     if (stopping) return

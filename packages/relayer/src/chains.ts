@@ -1,28 +1,31 @@
-import type { ChainAdapter } from '@bulwark/core'
+import type { ChainAdapter, Hex } from '@bulwark/core'
+import { EvmChainAdapter } from '@bulwark/contracts-evm'
 import type { RelayerConfig } from './config.js'
 import { InvalidConfigError } from './errors.js'
-
-/** A variable specifier: the EVM package is resolved at run time, only when an EVM chain is configured. */
-const EVM_PACKAGE = '@bulwark/contracts-evm'
 
 export type ChainSecrets = ReadonlyMap<number, string | undefined>
 
 /**
- * Builds the ChainAdapter of every configured chain. EVM chains use @bulwark/contracts-evm's viem
- * adapter (loaded lazily so the relayer's unit tests do not need it). `senderKeys` are the EVM
- * keys that pay for deliveries, resolved by bin/ from the environment.
+ * Builds the ChainAdapter of every configured chain (EVM: @bulwark/contracts-evm's viem adapter).
+ * `senderKeys` are the EVM keys that pay for deliveries, resolved by bin/ from the environment;
+ * a delivering chain without one is a configuration error.
  */
-export async function createAdapters(config: RelayerConfig, senderKeys: ChainSecrets): Promise<Map<number, ChainAdapter>> {
+export function createAdapters(config: RelayerConfig, senderKeys: ChainSecrets): Map<number, ChainAdapter> {
   const out = new Map<number, ChainAdapter>()
-  for (const [i, c] of config.chains.entries()) {
-    if (c.kind !== 'evm') throw new InvalidConfigError(`chain kind ${String(c.kind)} is not supported`, { field: `chains[${i}].kind` })
-    const evm = (await import(EVM_PACKAGE)) as {
-      createEvmAdapter?: (opts: Record<string, unknown>) => ChainAdapter | Promise<ChainAdapter>
-    }
-    if (typeof evm.createEvmAdapter !== 'function') {
-      throw new InvalidConfigError('@bulwark/contracts-evm does not export createEvmAdapter', { field: `chains[${i}].kind` })
-    }
-    out.set(c.chainId, await evm.createEvmAdapter({ chainId: c.chainId, name: c.name, rpcUrl: c.rpcUrl, contracts: c.contracts, privateKey: senderKeys.get(c.chainId) }))
-  }
+  config.chains.forEach((c, i) => {
+    const key = senderKeys.get(c.chainId)
+    if (c.deliver && !key) throw new InvalidConfigError(`chain ${c.chainId} delivers but has no sender key`, { field: `chains[${i}].senderKeyEnv` })
+    if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidConfigError('sender key is not 0x + 32 bytes hex', { field: `chains[${i}].senderKeyEnv` })
+    out.set(
+      c.chainId,
+      new EvmChainAdapter({
+        deployment: { chainId: c.chainId, evmChainId: c.evmChainId, rpcUrl: c.rpcUrl, admin: '0x0000000000000000000000000000000000000000', contracts: c.contracts as { oracle: Hex; engine: Hex; vault: Hex }, startBlock: String(c.startHeight) },
+        ...(key ? { privateKey: key as Hex } : {}),
+        safeDepth: BigInt(c.safeDepth),
+        finalizedDepth: BigInt(c.finalizedDepth),
+        name: c.name,
+      }),
+    )
+  })
   return out
 }

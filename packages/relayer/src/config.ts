@@ -18,8 +18,13 @@ const Chain = z
     name: z.string().min(1),
     kind: z.literal('evm'),
     rpcUrl: z.string().url(),
-    /** Contract addresses as deployBulwark() reports them (passed to the EVM adapter as is). */
-    contracts: z.record(z.string(), hex20),
+    /** The EVM chain id (eth_chainId). @default 31337 */
+    evmChainId: z.number().int().positive().default(31337),
+    /** Contract addresses as deployBulwark() reports them. */
+    contracts: z.object({ oracle: hex20, engine: hex20, vault: hex20 }).strict(),
+    /** Blocks behind the head counted as `safe` / `finalized`. @default 2 / 4 */
+    safeDepth: z.number().int().nonnegative().default(2),
+    finalizedDepth: z.number().int().nonnegative().default(4),
     /** Watch this chain's emitters. @default true */
     watch: z.boolean().default(true),
     /** Deliver VAAs whose destination is this chain. @default true */

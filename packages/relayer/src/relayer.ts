@@ -206,6 +206,10 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     guardianIndex: index,
     address: key.address,
     peers: node.getPeers().map((p) => p.toString()),
+    /** gossipsub score and invalid messages this node attributed to each guardian peer */
+    peerScores: Object.fromEntries(
+      allowed.filter((p) => p !== node.peerId.toString()).map((p) => [p, { score: (node.services.pubsub as unknown as { getScore(p: string): number }).getScore(p), penalties: gossip!.penalties.get(p) ?? 0 }]),
+    ),
     cursors: Object.fromEntries(watchers.map((w) => [w.chainId, w.cursor.toString()])),
     pendingObservations: attestor.pendingCount,
     activeDeliveries: delivery.activeCount,

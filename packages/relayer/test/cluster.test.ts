@@ -4,7 +4,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Guardians } from '../src/crypto/guardians.js'
 import { startRelayer, type Relayer } from '../src/relayer.js'
-import { nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
+import { CONTRACTS, nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
 import { MemoryChain } from './support/memory-chain.js'
 
 const A = 10002
@@ -31,8 +31,8 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
   const start = async (i: number) => {
     const cfg = nodeConfig(nodes, i, {
       chains: [
-        { chainId: A, name: 'a', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, deliver: false },
-        { chainId: B, name: 'b', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: {}, watch: false },
+        { chainId: A, name: 'a', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, deliver: false },
+        { chainId: B, name: 'b', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, watch: false },
       ],
     })
     running[i] = await startRelayer({

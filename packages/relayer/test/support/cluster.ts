@@ -7,6 +7,9 @@ import { parseConfig, type RelayerConfig, type RelayerConfigInput } from '../../
 import { loadOrCreateNodeKey, peerIdOfKey } from '../../src/services/network/node-key.js'
 import { GuardianKey } from '../../src/services/signer/guardian-key.js'
 
+/** Placeholder contract addresses for configs whose adapters are built in-process. */
+export const CONTRACTS = { oracle: '0x00000000000000000000000000000000000000c1', engine: '0x00000000000000000000000000000000000000c2', vault: '0x00000000000000000000000000000000000000c3' }
+
 /** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before returning). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,10 +41,15 @@ export async function planCluster(n: number, root?: string): Promise<{ root: str
   return { root: dir, nodes }
 }
 
-/** The config of node `i` of a planned cluster, with overrides. */
+/** The config of node `i` of a planned cluster, with overrides (validated). */
 export function nodeConfig(nodes: ClusterNode[], i: number, over: Partial<RelayerConfigInput> & Pick<RelayerConfigInput, 'chains'>): RelayerConfig {
+  return parseConfig(nodeConfigInput(nodes, i, over))
+}
+
+/** The config file contents of node `i` (what an operator would write). */
+export function nodeConfigInput(nodes: ClusterNode[], i: number, over: Partial<RelayerConfigInput> & Pick<RelayerConfigInput, 'chains'>): RelayerConfigInput {
   const me = nodes[i]!
-  return parseConfig({
+  return {
     nodeName: `node${i}`,
     network: 'bulwark-test',
     dataDir: me.dataDir,
@@ -56,5 +64,5 @@ export function nodeConfig(nodes: ClusterNode[], i: number, over: Partial<Relaye
     ops: { port: me.opsPort },
     log: { level: 'warn' },
     ...over,
-  })
+  }
 }
