@@ -74,7 +74,7 @@ export function marginVectors(): VectorCase[] {
       const r = withdraw(account, `a${asset}`, amount, ctx)
       return { account: fromCoreAccount(r.account), health: healthOut(r.health) }
     }))
-  const book = { collateral: [{ asset: 0, amount: 2_000_000_000n, pending: false }, { asset: 1, amount: wad(1), pending: false }], positions: [{ market: 0, size: wad(5), entryPrice: wad(3000) }] }
+  const book = { collateral: [{ asset: 0, amount: 2_000_000_000n, pending: false }, { asset: 1, amount: wad(1), pending: false }], positions: [{ market: 0, size: wad(10), entryPrice: wad(3000) }] }
   withdrawCase('withdraw with no positions', scenario(funded), 0, 1_000_000_000n)
   withdrawCase('withdraw all with no positions', scenario(funded), 0, 10_000_000_000n)
   withdrawCase('withdraw keeping initial margin', scenario(book), 0, 500_000_000n)
