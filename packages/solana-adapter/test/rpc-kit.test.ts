@@ -149,7 +149,7 @@ describe('local Solana RPC driven by @solana/kit', () => {
     rpcServer.chain.advance(2)
     await new Promise((r) => setTimeout(r, 100))
     expect(finalized).toBe(false)
-    expect((await c.rpc.getTransaction(sig, { commitment: 'finalized', maxSupportedTransactionVersion: 0 }).send())).toBeNull()
+    expect((await c.rpc.getTransaction(sig, { commitment: 'finalized', encoding: 'json', maxSupportedTransactionVersion: 0 }).send())).toBeNull()
     rpcServer.chain.advance(1)
     expect((await within(finDone, 10_000, 'finalized signatureNotification'))!.value.err).toBeNull()
     const [st] = (await c.rpc.getSignatureStatuses([sig]).send()).value

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm'
 import {
   AccountRole, address, appendTransactionMessageInstruction, blockhash as toBlockhash, createTransactionMessage, generateKeyPairSigner,
-  getBase58Decoder, getBase64Encoder, getCompiledTransactionMessageDecoder, getTransactionDecoder, getTransactionEncoder, lamports,
+  getBase58Decoder, getCompiledTransactionMessageDecoder, getTransactionDecoder, getTransactionEncoder, lamports,
   pipe, setTransactionMessageFeePayerSigner, setTransactionMessageLifetimeUsingBlockhash, signTransactionMessageWithSigners,
   type Address, type KeyPairSigner, type Transaction,
 } from '@solana/kit'
@@ -58,7 +58,6 @@ export const PACKET_DATA_SIZE = 1232
 const SLOT_HASHES_KEPT = 150
 const SYSTEM_PROGRAM = address('11111111111111111111111111111111')
 const b58 = getBase58Decoder()
-const b64 = getBase64Encoder()
 
 export class LocalChain extends EventEmitter {
   readonly svm: LiteSVM
@@ -276,4 +275,3 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
-export { b64 as base64Encoder }

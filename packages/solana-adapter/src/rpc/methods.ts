@@ -1,5 +1,5 @@
 /** The HTTP JSON-RPC methods: each takes the request's params and returns its result or throws RpcError. */
-import { getBase58Decoder, getBase58Encoder, getCompiledTransactionMessageDecoder, lamports, type Address } from '@solana/kit'
+import { getBase58Encoder, getCompiledTransactionMessageDecoder, lamports, type Address } from '@solana/kit'
 import { encodeAccount, isAddress, matches, type AccountConfig, type Filter } from './accounts.js'
 import type { Commitment, LocalChain, TxRecord } from './chain.js'
 import { RPC_CODE, RpcError, invalidParams } from './json.js'
@@ -10,7 +10,6 @@ type Cfg = Record<string, unknown> & { commitment?: Commitment; encoding?: strin
 export type Handler = (chain: LocalChain, params: Params) => unknown | Promise<unknown>
 
 const b58e = getBase58Encoder()
-const b58d = getBase58Decoder()
 export const VERSION = { 'solana-core': '2.2.0', 'feature-set': 3_294_202_862 }
 const SLOTS_PER_EPOCH = 432_000n
 
@@ -219,4 +218,3 @@ function replaceBlockhash(wire: Uint8Array, hash: string): Uint8Array {
   return out
 }
 
-export { b58d as base58Decoder }

@@ -5,7 +5,7 @@
 import type { WebSocket } from 'ws'
 import { encodeAccount, isAddress, type AccountConfig } from './accounts.js'
 import type { Commitment, LocalChain, TxRecord } from './chain.js'
-import { RpcError, invalidParams, stringify } from './json.js'
+import { invalidParams, stringify } from './json.js'
 import { commitmentOf } from './methods.js'
 
 type Sub = {
@@ -123,4 +123,3 @@ export class Subscriptions {
   }
 }
 
-export { RpcError }
