@@ -88,6 +88,11 @@ describe('SolanaAdapter against the Bulwark program', () => {
     const vaa = f.signedVaa({ emitterChain: CHAIN_A, emitterAddress: ENGINE_A, payload })
     await adapter.submitVaa(vaa)
     expect(await tokenAmount(f)).toBe(before + 20_000n)
+    // The same balance through the SPL Token read methods of the RPC.
+    const bal = await f.c.rpc.getTokenAccountBalance(f.userToken, { commitment: 'confirmed' }).send()
+    expect(BigInt(bal.value.amount)).toBe(before + 20_000n)
+    const mine = await f.c.rpc.getTokenAccountsByOwner(f.user.address, { mint: f.mint }, { encoding: 'base64' }).send()
+    expect(mine.value.map((a) => a.pubkey)).toEqual([f.userToken])
     expect(await adapter.isVaaConsumed(vaa)).toBe(true)
     const msgs = await adapter.getMessages(from, await adapter.getHeight('instant'))
     expect(msgs.map((m) => decodePayload(m.payload).type)).toEqual(['CollateralReleased'])

@@ -5,6 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LocalChain, type ChainOptions } from './chain.js'
 import { RPC_CODE, RpcError, fail, ok, stringify, type JsonRpcRequest } from './json.js'
 import { METHODS } from './methods.js'
+import { TOKEN_METHODS } from './token-methods.js'
+
+const ALL_METHODS = { ...METHODS, ...TOKEN_METHODS }
 import { Subscriptions } from './subscriptions.js'
 
 export type SolanaRpcOptions = ChainOptions & {
@@ -43,7 +46,7 @@ async function dispatch(chain: LocalChain, req: JsonRpcRequest, ws?: { socket: W
         return ok(id, r.result)
       }
     }
-    const m = Object.hasOwn(METHODS, req.method) ? METHODS[req.method] : undefined
+    const m = Object.hasOwn(ALL_METHODS, req.method) ? ALL_METHODS[req.method] : undefined
     if (!m) throw new RpcError(RPC_CODE.methodNotFound, 'Method not found')
     return ok(id, await m(chain, params))
   } catch (e) {
