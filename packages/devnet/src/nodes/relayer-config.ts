@@ -1,0 +1,35 @@
+import type { DeployedChain } from '../chains/deploy.js'
+import type { RelayerIdentity } from './relayer-keys.js'
+
+export type RelayerPlan = { index: number; name: string; dir: string; p2pPort: number; opsPort: number; id: RelayerIdentity }
+
+/** One node's bulwark-relayer config (the relayer's own schema). */
+export function relayerConfig(node: RelayerPlan, all: readonly RelayerPlan[], chains: readonly DeployedChain[]): Record<string, unknown> {
+  return {
+    nodeName: node.name,
+    network: 'bulwark-devnet',
+    dataDir: node.dir,
+    nodeKeyFile: node.id.nodeKeyFile,
+    guardianKey: { keystore: node.id.keystore, passwordEnv: 'BULWARK_KEYSTORE_PASSWORD' },
+    guardianSetIndex: 0,
+    guardians: all.map((n) => ({ address: n.id.address, peerId: n.id.peerId })),
+    p2p: {
+      listen: [`/ip4/127.0.0.1/tcp/${node.p2pPort}`],
+      bootstrap: all.filter((n) => n !== node).map((n) => `/ip4/127.0.0.1/tcp/${n.p2pPort}/p2p/${n.id.peerId}`),
+    },
+    chains: chains.map((c) => ({
+      chainId: c.chainId,
+      name: c.name,
+      kind: 'evm',
+      rpcUrl: c.rpcUrl,
+      contracts: c.deployment.contracts,
+      watch: true,
+      deliver: true,
+      startHeight: Number(c.deployment.startBlock),
+    })),
+    watcher: { pollMs: 300, maxRange: 1000 },
+    delivery: { maxAttempts: 5, baseDelayMs: 300, maxDelayMs: 5000, staggerMs: 400 },
+    ops: { host: '127.0.0.1', port: node.opsPort },
+    log: { level: 'info' },
+  }
+}

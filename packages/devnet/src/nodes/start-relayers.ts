@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Hex } from 'viem'
+import type { DeployedChain } from '../chains/deploy.js'
+import { fund } from '../chains/evm.js'
+import type { Supervisor } from '../supervisor/supervisor.js'
+import type { PortAllocator } from '../util/ports.js'
+import { httpOk, waitFor } from '../util/wait.js'
+import { devnetBin, tsNode } from './bins.js'
+import { newKey } from '../keys.js'
+import { relayerConfig, type RelayerPlan } from './relayer-config.js'
+import { relayerKeysInit } from './relayer-keys.js'
+
+export const KEYSTORE_PASSWORD = 'bulwark-devnet'
+
+/** Guardian identities for n relayers (generated in parallel by the relayer CLI). */
+export async function planRelayers(n: number, root: string, ports: PortAllocator): Promise<RelayerPlan[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const dir = join(root, `relayer-${i}`)
+      await mkdir(dir, { recursive: true, mode: 0o700 })
+      const p2pPort = await ports.next()
+      const opsPort = await ports.next()
+      return { index: i, name: `relayer-${i}`, dir, p2pPort, opsPort, id: await relayerKeysInit(dir, KEYSTORE_PASSWORD) }
+    }),
+  )
+}
+
+export type RunningRelayer = RelayerPlan & { opsUrl: string; pid: number }
+
+/** Starts every relayer as its own process; healthy = /healthz answers 200. Then waits for the full mesh. */
+export async function startRelayers(plans: RelayerPlan[], chains: DeployedChain[], sup: Supervisor, o: { logDir: string; healthTimeoutMs: number }): Promise<RunningRelayer[]> {
+  const deployments = Object.fromEntries(chains.map((c) => [String(c.chainId), c.deployment]))
+  const out: RunningRelayer[] = []
+  await Promise.all(
+    plans.map(async (p) => {
+      const sender = newKey()
+      for (const c of chains) await fund(c.rpcUrl, sender.address, 10n ** 22n)
+      const file = join(p.dir, 'devnet-relayer.json')
+      await writeFile(file, JSON.stringify({ relayer: relayerConfig(p, plans, chains), deployments }, null, 2))
+      const opsUrl = `http://127.0.0.1:${p.opsPort}`
+      const proc = await sup.start({
+        name: p.name,
+        ...tsNode(devnetBin('relayer-node.ts'), [file]),
+        env: { BULWARK_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD, BULWARK_SENDER_KEY: sender.key as Hex },
+        logFile: join(o.logDir, `${p.name}.log`),
+        healthTimeoutMs: o.healthTimeoutMs,
+        health: () => httpOk(`${opsUrl}/healthz`),
+      })
+      out.push({ ...p, opsUrl, pid: proc.pid })
+    }),
+  )
+  out.sort((a, b) => a.index - b.index)
+  if (plans.length > 1) {
+    await waitFor(
+      async () => {
+        for (const r of out) {
+          const s = (await (await fetch(`${r.opsUrl}/status`, { signal: AbortSignal.timeout(1000) })).json()) as { peers: string[] }
+          if (s.peers.length < plans.length - 1) return false
+        }
+        return true
+      },
+      { what: 'every relayer to be connected to every other', timeoutMs: o.healthTimeoutMs, intervalMs: 300 },
+    )
+  }
+  return out
+}
