@@ -114,7 +114,27 @@ export class LiquidationKeeper {
    */
   async sweep(receivedAt = this.#clock()): Promise<LiquidationRecord[]> {
     const due = [...this.index.liquidatable].filter((s) => !this.#inFlight.has(s))
-    return (await Promise.all(due.map((s) => this.#liquidateUntilHealthy(s, receivedAt)))).flat()
+    const o = { slack: 0, mm: 0, magnitude: 0, exposure: 0 }
+    const urgency = new Map(due.map((s) => (this.book.approxSlack(s, o), [s, o.slack / (o.mm || 1)])))
+    due.sort((a, b) => urgency.get(a)! - urgency.get(b)!) // deepest under water first
+    const byChain = new Map<number, number[]>()
+    for (const s of due) {
+      const c = this.slots.chainOf(s)
+      if (!byChain.has(c)) byChain.set(c, [])
+      byChain.get(c)!.push(s)
+    }
+    const out: LiquidationRecord[] = []
+    const limit = this.config.maxInFlightPerChain ?? 4
+    await Promise.all(
+      [...byChain.values()].map((queue) => {
+        let next = 0
+        const worker = async () => {
+          while (next < queue.length) out.push(...(await this.#liquidateUntilHealthy(queue[next++]!, receivedAt)))
+        }
+        return Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker))
+      }),
+    )
+    return out
   }
 
   /** Partial liquidations may leave an account below 1: continue while the chain accepts (bounded). */

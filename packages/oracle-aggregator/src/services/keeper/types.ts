@@ -38,6 +38,8 @@ export type KeeperConfig = {
   maxMultiplier?: bigint
   /** Headroom of the float screen over the current multiplier (rebuilds only when exceeded). @default 1.25 */
   multiplierHeadroom?: number
+  /** Liquidation transactions in flight per chain (a flood delays the first one). @default 4 */
+  maxInFlightPerChain?: number
   collateralSlots?: number
   positionSlots?: number
 }
