@@ -104,6 +104,10 @@ describe('local Solana RPC driven by @solana/kit', () => {
     const mangled = Buffer.from(wire, 'base64')
     const o = 1 + 64 + 1 + 3 + 1 + 32 * mangled[1 + 64 + 1 + 3]!
     mangled.fill(7, o, o + 32)
+    const forged = Buffer.from(wire, 'base64')
+    forged[1] = forged[1]! ^ 1
+    const bad = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'sendTransaction', params: [forged.toString('base64'), { encoding: 'base64', skipPreflight: true }] }))
+    expect(bad.error.code).toBe(-32003)
     const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'sendTransaction', params: [mangled.toString('base64'), { encoding: 'base64' }] }))
     expect(r.error.code).toBe(-32002)
     expect(r.error.data.err).toBe('BlockhashNotFound')

@@ -150,11 +150,12 @@ export class LocalChain extends EventEmitter {
     const signature = signatures[0]!
     if (this.#txs.has(signature)) throw preflight('AlreadyProcessed', emptySim())
     if (!this.#recent.has(message.lifetimeToken)) throw preflight('BlockhashNotFound', emptySim())
-    if (!opts.skipPreflight) {
-      const sim = this.simulate(wire, { sigVerify: true })
-      if (sim.err === 'SignatureFailure') throw new RpcError(RPC_CODE.transactionSignatureVerificationFailure, 'Transaction signature verification failure')
-      if (sim.err !== null) throw preflight(sim.err, sim)
-    }
+    // Even without preflight, a transaction that fails before execution (bad signature, fee payer
+    // without funds, ...) never lands on a cluster: refuse it rather than record it. Only
+    // execution failures (InstructionError) land with skipPreflight.
+    const sim = this.simulate(wire, { sigVerify: true })
+    if (sim.err === 'SignatureFailure') throw new RpcError(RPC_CODE.transactionSignatureVerificationFailure, 'Transaction signature verification failure')
+    if (sim.err !== null && (!opts.skipPreflight || typeof sim.err === 'string')) throw preflight(sim.err, sim)
     const loaded = this.#resolveLookups(message)
     const keys = [...message.staticAccounts, ...loaded.writable, ...loaded.readonly]
     const block = this.#produce([signature], () => {
