@@ -13,7 +13,8 @@ export class SyntheticChain implements ChainAdapter {
   readonly name = 'synthetic'
   readonly chainId: number
   readonly fetchedAt = new Map<bigint, number>()
-  readonly #emitter = toBytes32('0x00000000000000000000000000000000000000b1')
+  /** The vault address of the bench configs (test/support/cluster.ts CONTRACTS.vault). */
+  readonly #emitter = toBytes32('0x00000000000000000000000000000000000000c3')
 
   #started = false
 

@@ -61,7 +61,8 @@ async function live(c: RelayerConfig, path: string, method = 'GET'): Promise<unk
     if (!res.ok) throw Object.assign(new Error((body as { message?: string }).message ?? res.statusText), { name: (body as { error?: string }).error ?? 'Error' })
     return body
   } catch (e) {
-    if ((e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') return undefined
+    // fetch rejects with TypeError('fetch failed') when nothing listens: the node is not running
+    if (e instanceof TypeError && e.message === 'fetch failed') return undefined
     throw e
   }
 }

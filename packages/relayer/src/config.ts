@@ -108,6 +108,7 @@ export function parseConfig(raw: unknown): RelayerConfig {
   const r = ConfigSchema.safeParse(raw)
   if (r.success) return r.data
   const issue = r.error.issues[0]!
-  const field = pathOf(issue.path) || '(root)'
+  const unknown = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys[0] : undefined
+  const field = pathOf(unknown === undefined ? issue.path : [...issue.path, unknown]) || '(root)'
   throw new InvalidConfigError(`config field ${field}: ${issue.message}`, { field, details: r.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`).join('; ') })
 }

@@ -1,5 +1,5 @@
 import './polyfill.js'
-import { hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
+import { hexToBytes, toBytes32, type ChainAdapter, type Hex } from '@bulwark/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
@@ -99,6 +99,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   const unfinished = await attestor.load()
 
   const allowed = config.guardians.map((g) => g.peerId)
+  const emitters = new Set(config.chains.flatMap((c) => [c.contracts.vault, c.contracts.engine].map((a) => `${c.chainId}/${toBytes32(a)}`)))
   const node: P2PNode = await createP2PNode({
     privateKey: nodeKey,
     listen: config.p2p.listen,
@@ -138,6 +139,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       metrics,
       log: log.child({ service: 'gossip' }),
       hasVaa: (d) => attestor.hasVaa(d),
+      knownEmitter: (chain, emitter) => emitters.has(`${chain}/${emitter}`),
       handlers: {
         onObservations: async (sender, items, retransmission) => {
           const already = await attestor.addPeerObservations(sender, items)

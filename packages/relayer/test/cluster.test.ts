@@ -9,7 +9,7 @@ import { MemoryChain } from './support/memory-chain.js'
 
 const A = 10002
 const B = 10003
-const vault = toBytes32('0x00000000000000000000000000000000000000aa')
+const vault = toBytes32(CONTRACTS.vault)
 const lock = (amount: bigint) =>
   encodePayload({ type: 'CollateralLocked', destinationChain: B, account: toBytes32('0x01'), asset: toBytes32('0x02'), amount, depositor: toBytes32('0x03') })
 
@@ -39,7 +39,7 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
       config: cfg,
       guardianKey: nodes[i]!.key,
       adapters: new Map([[A, chainA], [B, chainB]]),
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: 'silent' }),
       retransmitMs: 500,
     })
   }
@@ -65,5 +65,28 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
     expect(chainB.consumed.size).toBe(1)
     expect(new Set(chainB.submissions).size).toBe(1)
     expect(quorum(4)).toBe(3)
+  })
+
+  it('dead-letters a VAA the destination keeps refusing; an operator lists and retries it over HTTP', async () => {
+    chainB.failSubmits = 1000
+    chainB.submitError = () => new Error('execution reverted: out of gas')
+    chainA.mine([{ emitter: vault, payload: lock(6n) }])
+    chainA.mine()
+    chainA.mine()
+    const ops = `http://127.0.0.1:${running[0]!.opsPort}`
+    type Dead = { digest: string; status: string; attempts: number; lastError: string }
+    let dead: Dead[] = []
+    await until(async () => (dead = (await (await fetch(`${ops}/dlq`)).json()) as Dead[]).length === 1)
+    expect(dead[0]).toMatchObject({ status: 'dead', attempts: 3, lastError: 'Error: execution reverted: out of gas' })
+    expect(chainB.consumed.size).toBe(1)
+    chainB.failSubmits = 0
+    const retried = await fetch(`${ops}/dlq/${dead[0]!.digest}/retry`, { method: 'POST' })
+    expect(retried.status).toBe(200)
+    await until(() => chainB.consumed.size === 2)
+    expect(await (await fetch(`${ops}/dlq`)).json()).toEqual([])
+    expect((await fetch(`${ops}/dlq/0x${'00'.repeat(32)}/retry`, { method: 'POST' })).status).toBe(404)
+    const metrics = await (await fetch(`${ops}/metrics`)).text()
+    expect(metrics).toMatch(/bulwark_relayer_deliveries_total\{chain="10003",result="dead_letter"\} 1/)
+    expect((await fetch(`${ops}/healthz`)).status).toBe(200)
   })
 })

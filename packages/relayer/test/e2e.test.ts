@@ -47,6 +47,16 @@ describe('relayer network end to end (2 anvil chains, 4 node processes)', () => 
   }
   const consumed = (seq: bigint) =>
     pubB().readContract({ address: chains.depB.contracts.engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [A, toBytes32(chains.depA.contracts.vault), seq] }) as Promise<boolean>
+  /** Transactions sent to chain B's engine (a duplicate submission would show up here, even reverted). */
+  const engineTxs = async () => {
+    const head = await pubB().getBlockNumber()
+    let n = 0
+    for (let b = 0n; b <= head; b++) {
+      const block = await pubB().getBlock({ blockNumber: b, includeTransactions: true })
+      n += block.transactions.filter((t) => t.to?.toLowerCase() === chains.depB.contracts.engine.toLowerCase()).length
+    }
+    return n
+  }
   const credits = async () =>
     parseEventLogs({ abi: marginEngineAbi, eventName: 'CollateralCredited', logs: await pubB().getLogs({ address: chains.depB.contracts.engine, fromBlock: 0n }) }).length
 
@@ -70,14 +80,17 @@ describe('relayer network end to end (2 anvil chains, 4 node processes)', () => 
     if (root) await rm(root, { recursive: true, force: true })
   }, 60_000)
 
+  let engineSetupTxs = 0
+
   it('credits a lock on chain B once a quorum signed it', async () => {
+    engineSetupTxs = await engineTxs()
     const seq = await lock(10n ** 18n)
     await until('credit', () => consumed(seq))
     expect(await credits()).toBe(1)
   })
 
   it('one node down: 3 of 4 still reach quorum', async () => {
-    await procs[3]!.stop()
+    expect(await procs[3]!.stop('SIGTERM')).toBe(0) // graceful shutdown exits 0
     const seq = await lock(2n * 10n ** 18n)
     await until('credit with node 3 down', () => consumed(seq))
     expect(await credits()).toBe(2)
@@ -131,6 +144,7 @@ describe('relayer network end to end (2 anvil chains, 4 node processes)', () => 
     await until('all three credited', async () => (await Promise.all(seqs.map(consumed))).every(Boolean))
     await sleep(3000)
     expect(await credits()).toBe(7)
+    expect(await engineTxs()).toBe(engineSetupTxs + 7)
   })
 
   it('a lock reorged out before finality is never signed', async () => {

@@ -3,7 +3,7 @@ import { bytesToHex, parseVaa, vaaDigest, type Hex } from '@bulwark/core'
 import type { Logger } from 'pino'
 import { verifyVaa, type Guardians } from '../../crypto/guardians.js'
 import { MalformedEnvelopeError, UnknownGuardianError } from '../../errors.js'
-import { InvalidSignatureError } from '@bulwark/core'
+import { InvalidSignatureError, UnknownEmitterError } from '@bulwark/core'
 import type { GuardianSigner } from '../signer/guardian-key.js'
 import type { Metrics } from '../ops/metrics.js'
 import { Kind, decodeEnvelope, encodeEnvelope, topicString, type Envelope, type TopicName } from './envelope.js'
@@ -50,6 +50,8 @@ export type GossipComponents = {
   handlers: GossipHandlers
   /** True when this node already holds the VAA of a digest (its signatures are then not re-checked). */
   hasVaa: (digest: Hex) => boolean
+  /** True for the configured emitters (vaults and engines); anything else is rejected. */
+  knownEmitter: (chain: number, emitter: Hex) => boolean
 }
 
 type Decoded =
@@ -188,6 +190,7 @@ export class Gossip {
         const decoded = decodeObservations(env.payload)
         const flags = decoded.flags
         const items = decoded.items.map((it, i) => {
+          this.#checkEmitter(it.body, `items[${i}]`)
           const digest = vaaDigest(it.body)
           if (!g.verify(digest, it.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
@@ -200,6 +203,7 @@ export class Gossip {
         const vaas: { vaa: Uint8Array; digest: Hex }[] = []
         for (const bytes of decodeVaas(env.payload)) {
           const vaa = parseVaa(bytes)
+          this.#checkEmitter(vaa.body, 'vaas')
           const digest = bytesToHex(vaa.digest)
           if (this.#c.hasVaa(digest)) continue
           verifyVaa(g, vaa)
@@ -214,6 +218,12 @@ export class Gossip {
       default:
         throw new MalformedEnvelopeError(`unknown kind ${env.kind}`, { field: 'kind' })
     }
+  }
+
+  #checkEmitter(body: Uint8Array, field: string): void {
+    const chain = (body[8]! << 8) | body[9]!
+    const emitter = bytesToHex(body.subarray(10, 42))
+    if (!this.#c.knownEmitter(chain, emitter)) throw new UnknownEmitterError(`emitter ${chain}/${emitter} is not configured`, { field: `${field}.emitterAddress` })
   }
 
   #onMessage = (evt: CustomEvent<Message>): void => {
