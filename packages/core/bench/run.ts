@@ -47,6 +47,9 @@ function indexTicks(n: number) {
   }
   clear(index.liquidatable)
   const buildMs = performance.now() - t0
+  globalThis.gc?.()
+  const mem = process.memoryUsage()
+  const memoryMB = { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20), arrayBuffers: Math.round(mem.arrayBuffers / 2 ** 20) }
   const next = rng(1234n)
   const times: number[] = []
   const reevaluated: number[] = []
@@ -62,7 +65,7 @@ function indexTicks(n: number) {
     found += r.liquidatable.length
     clear(r.liquidatable)
   }
-  return { accounts: n, buildMs: Math.round(buildMs), ticks: times.length, tickMsP50: +pct(times, 0.5).toFixed(3), tickMsP99: +pct(times, 0.99).toFixed(3), tickMsMean: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3), reevaluatedPerTickMean: Math.round(reevaluated.reduce((a, b) => a + b, 0) / reevaluated.length), liquidationsFound: found }
+  return { accounts: n, memoryMB, buildMs: Math.round(buildMs), ticks: times.length, tickMsP50: +pct(times, 0.5).toFixed(3), tickMsP99: +pct(times, 0.99).toFixed(3), tickMsMean: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3), reevaluatedPerTickMean: Math.round(reevaluated.reduce((a, b) => a + b, 0) / reevaluated.length), liquidationsFound: found }
 }
 
 function aggregation() {

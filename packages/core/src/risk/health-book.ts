@@ -26,8 +26,9 @@ export type HealthBookConfig = {
  */
 export type ApproxSlack = { slack: number; mm: number; magnitude: number; exposure: number }
 
-const M64 = (1n << 64n) - 1n
 const toF = (x: bigint, scale: number): number => Number(x) / scale
+/** Exact values are stored as a float (the nearest double) plus an int64 residual: |v| < 2^116. */
+const EXACT_LIMIT = 1n << 116n
 /** Relative margin the float screen keeps so that no account near health 1 escapes the exact check. */
 export const SCREEN_TOLERANCE = 1e-9
 
@@ -50,9 +51,10 @@ export class HealthBook {
   readonly posSize: Float64Array
   readonly posEntry: Float64Array
   readonly settlement: Float64Array
-  readonly #exact: BigUint64Array
+  readonly #residual: BigInt64Array
   readonly #width: number
   readonly #assetScale: number[]
+  readonly #assetInvScale: Float64Array
   readonly #assetWeight: Float64Array
   readonly #assetPendingWeight: Float64Array
   readonly #marketMm: Float64Array
@@ -74,9 +76,10 @@ export class HealthBook {
     this.posSize = new Float64Array(capacity * this.P)
     this.posEntry = new Float64Array(capacity * this.P)
     this.settlement = new Float64Array(capacity)
-    this.#width = 2 * (this.C + 2 * this.P + 1)
-    this.#exact = new BigUint64Array(capacity * this.#width)
+    this.#width = this.C + 2 * this.P + 1
+    this.#residual = new BigInt64Array(capacity * this.#width)
     this.#assetScale = assets.map((a) => 10 ** a.decimals)
+    this.#assetInvScale = Float64Array.from(assets, (a) => 1 / 10 ** a.decimals)
     this.#assetWeight = Float64Array.from(assets, (a) => toF(a.weight, 1e18))
     this.#assetPendingWeight = Float64Array.from(assets, (a) => toF(a.pendingWeight ?? 0n, 1e18))
     this.#marketMm = Float64Array.from(markets, (m) => toF(m.mmf, 1e18) * toF(m.volMultiplier, 1e18))
@@ -91,43 +94,49 @@ export class HealthBook {
     this.feedPrice[feed] = toF(price, 1e18)
   }
 
-  #put(i: number, k: number, v: bigint): void {
-    const o = i * this.#width + 2 * k
-    const u = v & ((1n << 128n) - 1n)
-    this.#exact[o] = u >> 64n
-    this.#exact[o + 1] = u & M64
+  /** Stores `v` exactly: returns its nearest double (kept in a float array) and records the residual. */
+  #put(i: number, k: number, v: bigint, field: string): number {
+    if (v >= EXACT_LIMIT || v <= -EXACT_LIMIT) throw new InvalidParameterError(`${field} is too large for the book (|v| < 2^116)`, { field })
+    const f = Number(v)
+    this.#residual[i * this.#width + k] = v - BigInt(f)
+    return f
   }
 
-  #get(i: number, k: number): bigint {
-    const o = i * this.#width + 2 * k
-    return BigInt.asIntN(128, (this.#exact[o]! << 64n) | this.#exact[o + 1]!)
+  #get(i: number, k: number, f: number): bigint {
+    return BigInt(f) + this.#residual[i * this.#width + k]!
   }
 
-  /** Stores account `i`; asset and market ids are indices into the config. Values must fit in int128. */
+  /** Stores account `i`; asset and market ids are indices into the config; |values| < 2^116. Validates everything before writing anything. */
   setAccount(i: number, a: Account): void {
-    if (i < 0 || i >= this.capacity) throw new UnknownAccountError(`account slot ${i} is outside the book`, { field: 'index' })
+    if (!(i >= 0 && i < this.capacity)) throw new UnknownAccountError(`account slot ${i} is outside the book`, { field: 'index' })
     if (a.collateral.length > this.C || a.positions.length > this.P) throw new InvalidParameterError('too many collateral entries or positions for the book', { field: 'account' })
+    const big = (v: bigint) => v >= EXACT_LIMIT || v <= -EXACT_LIMIT
+    a.collateral.forEach((c, s) => {
+      const asset = Number(c.asset)
+      if (!(asset >= 0 && asset < this.#assetScale.length)) throw new InvalidParameterError(`unknown asset ${c.asset}`, { field: `collateral[${s}].asset` })
+      if (c.amount < 0n || big(c.amount)) throw new InvalidParameterError('amount must be in [0, 2^116)', { field: `collateral[${s}].amount` })
+    })
+    a.positions.forEach((p, s) => {
+      const m = Number(p.market)
+      if (!(m >= 0 && m < this.config.markets.length)) throw new InvalidParameterError(`unknown market ${p.market}`, { field: `positions[${s}].market` })
+      if (big(p.size) || p.entryPrice <= 0n || big(p.entryPrice)) throw new InvalidParameterError('size or entry price out of range', { field: `positions[${s}]` })
+    })
+    if (big(a.settlement)) throw new InvalidParameterError('settlement out of range', { field: 'settlement' })
     for (let s = 0; s < this.C; s++) {
       const c = a.collateral[s]
       const j = i * this.C + s
-      const asset = c ? Number(c.asset) : 0
-      if (c && !(asset >= 0 && asset < this.#assetScale.length)) throw new InvalidParameterError(`unknown asset ${c.asset}`, { field: `collateral[${s}].asset` })
-      this.colAsset[j] = asset
-      this.colAmount[j] = c ? Number(c.amount) / this.#assetScale[asset]! : 0
+      this.colAsset[j] = c ? Number(c.asset) : 0
+      this.colAmount[j] = this.#put(i, s, c ? c.amount : 0n, `collateral[${s}].amount`)
       this.colPending[j] = c?.state === 'pending' ? 1 : 0
-      this.#put(i, s, c ? c.amount : 0n)
     }
     for (let s = 0; s < this.P; s++) {
       const p = a.positions[s]
       const j = i * this.P + s
       this.posMarket[j] = p ? Number(p.market) : 0
-      this.posSize[j] = p ? toF(p.size, 1e18) : 0
-      this.posEntry[j] = p ? toF(p.entryPrice, 1e18) : 0
-      this.#put(i, this.C + 2 * s, p ? p.size : 0n)
-      this.#put(i, this.C + 2 * s + 1, p ? p.entryPrice : 0n)
+      this.posSize[j] = this.#put(i, this.C + 2 * s, p ? p.size : 0n, `positions[${s}].size`)
+      this.posEntry[j] = this.#put(i, this.C + 2 * s + 1, p ? p.entryPrice : 0n, `positions[${s}].entryPrice`)
     }
-    this.settlement[i] = toF(a.settlement, 1e18)
-    this.#put(i, this.C + 2 * this.P, a.settlement)
+    this.settlement[i] = this.#put(i, this.C + 2 * this.P, a.settlement, 'settlement')
     if (i >= this.size) this.size = i + 1
   }
 
@@ -135,15 +144,26 @@ export class HealthBook {
   account(i: number): Account {
     const collateral = []
     for (let s = 0; s < this.C; s++) {
-      const amount = this.#get(i, s)
+      const amount = this.#get(i, s, this.colAmount[i * this.C + s]!)
       if (amount !== 0n) collateral.push({ asset: String(this.colAsset[i * this.C + s]), amount, state: this.colPending[i * this.C + s] ? ('pending' as const) : ('active' as const) })
     }
     const positions = []
     for (let s = 0; s < this.P; s++) {
-      const size = this.#get(i, this.C + 2 * s)
-      if (size !== 0n) positions.push({ market: String(this.posMarket[i * this.P + s]), size, entryPrice: this.#get(i, this.C + 2 * s + 1) })
+      const j = i * this.P + s
+      const size = this.#get(i, this.C + 2 * s, this.posSize[j]!)
+      if (size !== 0n) positions.push({ market: String(this.posMarket[j]), size, entryPrice: this.#get(i, this.C + 2 * s + 1, this.posEntry[j]!) })
     }
-    return { collateral, positions, settlement: this.#get(i, this.C + 2 * this.P) }
+    return { collateral, positions, settlement: this.#get(i, this.C + 2 * this.P, this.settlement[i]!) }
+  }
+
+  /** Sets market `m`'s volatility multiplier (float screen and exact context alike). */
+  setMarketMultiplier(m: number, multiplier: bigint): void {
+    const market = this.config.markets[m]
+    if (!market) throw new InvalidParameterError(`market ${m} is not in the book`, { field: 'market' })
+    if (multiplier < WAD) throw new InvalidParameterError('multiplier must be >= 1e18', { field: 'multiplier' })
+    market.volMultiplier = multiplier
+    this.#marketMm[m] = toF(market.mmf, 1e18) * toF(multiplier, 1e18)
+    this.#ctx = undefined
   }
 
   /** The exact risk context at the current feed prices (cached until a price changes). */
@@ -163,7 +183,7 @@ export class HealthBook {
   /** Approximate equity - mmReq of account `i` in USD (float), and its price sensitivity sum. */
   approxSlack(i: number, out: ApproxSlack): void {
     const fp = this.feedPrice
-    let eq = this.settlement[i]!
+    let eq = this.settlement[i]! * 1e-18
     let mag = eq < 0 ? -eq : eq
     let mm = 0
     let sens = 0
@@ -173,19 +193,20 @@ export class HealthBook {
       if (amt === 0) continue
       const a = this.colAsset[j]!
       const w = this.colPending[j] ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
-      const v = amt * fp[assets[a]!.feed]! * w
+      const v = amt * this.#assetInvScale[a]! * fp[assets[a]!.feed]! * w
       eq += v
       mag += v
       sens += v
     }
     const markets = this.config.markets
     for (let s = 0, j = i * this.P; s < this.P; s++, j++) {
-      const size = this.posSize[j]!
-      if (size === 0) continue
+      const raw = this.posSize[j]!
+      if (raw === 0) continue
+      const size = raw * 1e-18
       const m = this.posMarket[j]!
       const mark = fp[markets[m]!.feed]!
       const abs = size < 0 ? -size : size
-      const pnl = size * (mark - this.posEntry[j]!)
+      const pnl = size * (mark - this.posEntry[j]! * 1e-18)
       const req = abs * mark * this.#marketMm[m]!
       eq += pnl
       mm += req

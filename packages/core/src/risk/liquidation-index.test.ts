@@ -58,4 +58,25 @@ describe('health book and liquidation index', () => {
     // a rescan per tick would touch 150 x 2000 accounts
     expect(touched).toBeLessThan(150 * 2000 * 0.25)
   })
+
+  it('a higher volatility multiplier re-arms the market and finds what it made liquidatable', () => {
+    const book = syntheticBook(2000, 21n)
+    const index = new LiquidationIndex(book)
+    index.build()
+    const before = new Set(index.liquidatable)
+    const r = index.onMultiplier(0, 2n * WAD)
+    expect(r.reevaluated).toBeGreaterThan(0)
+    expect(r.liquidatable.length).toBeGreaterThan(0)
+    expect(r.liquidatable.every((i) => !before.has(i))).toBe(true)
+    expect([...index.liquidatable].sort((a, b) => a - b)).toEqual(book.scanLiquidatable().liquidatable)
+  })
+
+  it('refuses an out-of-range account without writing any part of it', () => {
+    const book = syntheticBook(10, 4n)
+    const before = book.account(3)
+    const bad = { ...before, settlement: 1n << 120n }
+    expect(() => book.setAccount(3, bad)).toThrowError(expect.objectContaining({ name: 'InvalidParameter', field: 'settlement' }))
+    expect(() => book.setAccount(3, { ...before, collateral: [{ asset: '9', amount: 1n }] })).toThrowError(expect.objectContaining({ name: 'InvalidParameter' }))
+    expect(book.account(3)).toEqual(before)
+  })
 })

@@ -1,3 +1,4 @@
+import { InvalidParameterError } from '../errors/input.js'
 import { WAD } from '../math/constants.js'
 import { HealthBook, type ApproxSlack } from './health-book.js'
 
@@ -6,8 +7,11 @@ import { HealthBook, type ApproxSlack } from './health-book.js'
  * whole buckets below it and the entries of its own bucket at or below it. Entries carry the
  * account's version; stale ones are skipped (lazy deletion) and compacted away now and then.
  */
+type Bucket = { keys: Float64Array; ids: Int32Array; vers: Int32Array; n: number }
+const newBucket = (cap = 16): Bucket => ({ keys: new Float64Array(cap), ids: new Int32Array(cap), vers: new Int32Array(cap), n: 0 })
+
 class TriggerQueue {
-  readonly #buckets = new Map<number, number[]>()
+  readonly #buckets = new Map<number, Bucket>()
   #cur = 0
   size = 0
 
@@ -16,9 +20,19 @@ class TriggerQueue {
   push(key: number, id: number, ver: number): void {
     let b = Math.floor(key / this.width)
     if (b < this.#cur) b = this.#cur
-    let arr = this.#buckets.get(b)
-    if (!arr) this.#buckets.set(b, (arr = []))
-    arr.push(key, id, ver)
+    let bk = this.#buckets.get(b)
+    if (!bk) this.#buckets.set(b, (bk = newBucket()))
+    if (bk.n === bk.keys.length) {
+      const g = newBucket(bk.n * 2)
+      g.keys.set(bk.keys)
+      g.ids.set(bk.ids)
+      g.vers.set(bk.vers)
+      g.n = bk.n
+      this.#buckets.set(b, (bk = g))
+    }
+    bk.keys[bk.n] = key
+    bk.ids[bk.n] = id
+    bk.vers[bk.n++] = ver
     this.size++
   }
 
@@ -26,44 +40,41 @@ class TriggerQueue {
   popTo(level: number, take: (id: number, ver: number) => void): void {
     const last = Math.floor(level / this.width)
     for (let b = this.#cur; b <= last; b++) {
-      const arr = this.#buckets.get(b)
-      if (!arr) continue
+      const bk = this.#buckets.get(b)
+      if (!bk) continue
       if (b < last) {
-        for (let k = 0; k < arr.length; k += 3) take(arr[k + 1]!, arr[k + 2]!)
-        this.size -= arr.length / 3
+        for (let k = 0; k < bk.n; k++) take(bk.ids[k]!, bk.vers[k]!)
+        this.size -= bk.n
         this.#buckets.delete(b)
       } else {
-        let w = 0
-        for (let k = 0; k < arr.length; k += 3) {
-          if (arr[k]! <= level) take(arr[k + 1]!, arr[k + 2]!)
-          else {
-            arr[w++] = arr[k]!
-            arr[w++] = arr[k + 1]!
-            arr[w++] = arr[k + 2]!
-          }
-        }
-        this.size -= (arr.length - w) / 3
-        arr.length = w
+        this.#filter(bk, (k) => {
+          if (bk.keys[k]! > level) return true
+          take(bk.ids[k]!, bk.vers[k]!)
+          return false
+        })
       }
     }
     if (last > this.#cur) this.#cur = last
   }
 
+  /** Keeps the entries for which `keep(k)` is true, in place. */
+  #filter(bk: Bucket, keep: (k: number) => boolean): void {
+    let w = 0
+    for (let k = 0; k < bk.n; k++) {
+      if (!keep(k)) continue
+      bk.keys[w] = bk.keys[k]!
+      bk.ids[w] = bk.ids[k]!
+      bk.vers[w++] = bk.vers[k]!
+    }
+    this.size -= bk.n - w
+    bk.n = w
+  }
+
   /** Drops entries whose version is no longer the account's. */
   compact(live: Int32Array): void {
-    this.size = 0
-    for (const [b, arr] of this.#buckets) {
-      let w = 0
-      for (let k = 0; k < arr.length; k += 3) {
-        if (arr[k + 2] === live[arr[k + 1]!]) {
-          arr[w++] = arr[k]!
-          arr[w++] = arr[k + 1]!
-          arr[w++] = arr[k + 2]!
-        }
-      }
-      arr.length = w
-      if (w === 0) this.#buckets.delete(b)
-      this.size += w / 3
+    for (const [b, bk] of this.#buckets) {
+      this.#filter(bk, (k) => bk.vers[k] === live[bk.ids[k]!])
+      if (bk.n === 0) this.#buckets.delete(b)
     }
   }
 }
@@ -93,7 +104,10 @@ export class LiquidationIndex {
   readonly #heaps: TriggerQueue[]
   readonly #moved: Float64Array
   readonly #version: Int32Array
-  readonly #feedsOf: number[][]
+  /** Feeds each account depends on: `#feedCount[i]` entries at `#feedList[i * stride]`. */
+  readonly #feedList: Uint8Array
+  readonly #feedCount: Uint8Array
+  readonly #stride: number
   readonly #members: Int32Array
   readonly #scratch: ApproxSlack = { slack: 0, mm: 0, magnitude: 0, exposure: 0 }
   /** Accounts currently liquidatable (exact), waiting for a keeper. */
@@ -104,7 +118,10 @@ export class LiquidationIndex {
     this.#heaps = Array.from({ length: feeds }, () => new TriggerQueue(TRIGGER_BUCKET))
     this.#moved = new Float64Array(feeds)
     this.#version = new Int32Array(book.capacity)
-    this.#feedsOf = new Array(book.capacity)
+    if (feeds > 256) throw new InvalidParameterError('the index handles at most 256 feeds', { field: 'feeds' })
+    this.#stride = book.C + book.P
+    this.#feedList = new Uint8Array(book.capacity * this.#stride)
+    this.#feedCount = new Uint8Array(book.capacity)
     this.#members = new Int32Array(feeds)
   }
 
@@ -119,9 +136,14 @@ export class LiquidationIndex {
     const feeds = new Set<number>()
     for (let s = 0, j = i * b.C; s < b.C; s++, j++) if (b.colAmount[j] !== 0) feeds.add(b.config.assets[b.colAsset[j]!]!.feed)
     for (let s = 0, j = i * b.P; s < b.P; s++, j++) if (b.posSize[j] !== 0) feeds.add(b.config.markets[b.posMarket[j]!]!.feed)
-    for (const f of this.#feedsOf[i] ?? []) this.#members[f]!--
-    this.#feedsOf[i] = [...feeds]
-    for (const f of feeds) this.#members[f]!++
+    const o = i * this.#stride
+    for (let k = 0; k < this.#feedCount[i]!; k++) this.#members[this.#feedList[o + k]!]!--
+    let n = 0
+    for (const f of feeds) {
+      this.#feedList[o + n++] = f
+      this.#members[f]!++
+    }
+    this.#feedCount[i] = n
     this.#arm(i)
   }
 
@@ -137,7 +159,7 @@ export class LiquidationIndex {
       const h = this.book.exactHealth(i)
       if (h.health < WAD) {
         // stays armed at distance 0: any move on its feeds re-checks it (it may recover)
-        for (const f of this.#feedsOf[i]!) this.#heaps[f]!.push(this.#moved[f]!, i, ver)
+        this.#pushAll(i, 0, ver)
         const fresh = !this.liquidatable.has(i)
         this.liquidatable.add(i)
         return fresh
@@ -145,8 +167,36 @@ export class LiquidationIndex {
     }
     this.liquidatable.delete(i)
     const distance = Math.log1p((o.slack > 0 ? o.slack : 0) / o.exposure)
-    for (const f of this.#feedsOf[i]!) this.#heaps[f]!.push(this.#moved[f]! + distance, i, ver)
+    this.#pushAll(i, distance, ver)
     return false
+  }
+
+  #pushAll(i: number, distance: number, ver: number): void {
+    const o = i * this.#stride
+    for (let k = 0; k < this.#feedCount[i]!; k++) {
+      const f = this.#feedList[o + k]!
+      this.#heaps[f]!.push(this.#moved[f]! + distance, i, ver)
+    }
+  }
+
+  /**
+   * Applies a new volatility multiplier to market `m`: requirements change for every account with
+   * a position there, so those are re-evaluated and re-armed (O(accounts in the market); rare).
+   */
+  onMultiplier(m: number, multiplier: bigint): TickResult {
+    this.book.setMarketMultiplier(m, multiplier)
+    const b = this.book
+    const liquidatable: number[] = []
+    let reevaluated = 0
+    for (let i = 0; i < b.size; i++) {
+      for (let s = 0, j = i * b.P; s < b.P; s++, j++) {
+        if (b.posSize[j] === 0 || b.posMarket[j] !== m) continue
+        reevaluated++
+        if (this.#arm(i)) liquidatable.push(i)
+        break
+      }
+    }
+    return { reevaluated, liquidatable }
   }
 
   /** Applies a new price on `feed` and returns the accounts that became liquidatable. */
