@@ -71,6 +71,12 @@ export interface ChainAdapter {
   readPrice(marketId: number): Promise<PriceSnapshot | null>
   /** An account's collateral and positions. */
   readAccount(account: Hex): Promise<AccountSnapshot>
+  /**
+   * Accounts whose margin state changed (credit, trade, liquidation, withdrawal) in blocks/slots
+   * [fromHeight, toHeight], each once: what a liquidation keeper indexes. Optional for adapters of
+   * chains that hold no margin engine.
+   */
+  getAccountChanges?(fromHeight: bigint, toHeight: bigint): Promise<Hex[]>
   /** Liquidates an account (anyone may); throws AccountHealthyError when it is not liquidatable. */
   liquidate(account: Hex): Promise<SubmitResult>
   /** Releases resources (sockets, watchers). */
