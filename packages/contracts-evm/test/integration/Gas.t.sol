@@ -37,12 +37,23 @@ contract GasTest is BulwarkFixture {
         deploy(19);
         _measureCredit("credit_13of19_fresh", lockVaa(alice, USDC, 100e6));
         _measureCredit("credit_13of19_holder", lockVaa(alice, USDC, 100e6));
+        _measureRaw("credit_raw_13of19_holder", lockVaa(alice, USDC, 100e6));
     }
 
     function test_gas_credit_1of1() public {
         deploy(1);
         _measureCredit("credit_1of1_fresh", lockVaa(alice, USDC, 100e6));
         _measureCredit("credit_1of1_holder", lockVaa(alice, USDC, 100e6));
+        _measureRaw("credit_raw_1of1_holder", lockVaa(alice, USDC, 100e6));
+    }
+
+    /// @dev The raw-calldata entry (fallback): the VAA is the whole calldata.
+    function _measureRaw(string memory name, bytes memory vaa) internal {
+        _coolAll();
+        (bool ok,) = address(engine).call(vaa);
+        assertTrue(ok);
+        uint256 exec = vm.snapshotGasLastCall(name);
+        vm.snapshotValue(string.concat("tx_", name), exec + _intrinsic(vaa));
     }
 
     function test_gas_liquidate_3_positions() public {

@@ -185,4 +185,27 @@ contract MarginEngineTest is BulwarkFixture {
         vm.expectRevert(E.GracePeriod.selector);
         engine.liquidate(toBytes32(alice));
     }
+
+    function test_rawCalldataCreditMatchesAbiCredit() public {
+        bytes memory vaa = lockVaa(alice, USDC, 7e6);
+        (bool ok,) = address(engine).call(vaa);
+        assertTrue(ok);
+        (uint128 active,) = _bal(alice, usdcId);
+        assertEq(active, 7e6);
+        (ok,) = address(engine).call(vaa);
+        assertFalse(ok); // replay through the raw entry is refused too
+        vm.expectRevert(E.VaaAlreadyConsumed.selector);
+        engine.credit(vaa);
+    }
+
+    /// @dev A VAA's first four bytes are 0x01 followed by the set index's top three bytes.
+    function test_noSelectorCollidesWithVaaPrefix() public {
+        string[] memory sigs = vm.parseJsonKeys(vm.readFile(string.concat(vm.projectRoot(), "/out/MarginEngine.sol/MarginEngine.json")), ".methodIdentifiers");
+        assertGt(sigs.length, 10);
+        string memory json = vm.readFile(string.concat(vm.projectRoot(), "/out/MarginEngine.sol/MarginEngine.json"));
+        for (uint256 i; i < sigs.length; ++i) {
+            bytes memory sel = vm.parseBytes(vm.parseJsonString(json, string.concat(".methodIdentifiers.['", sigs[i], "']")));
+            assertTrue(uint8(sel[0]) != 1, sigs[i]);
+        }
+    }
 }

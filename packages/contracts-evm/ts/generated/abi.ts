@@ -1463,6 +1463,10 @@ export const marginEngineAbi = [
     "stateMutability": "nonpayable"
   },
   {
+    "type": "fallback",
+    "stateMutability": "nonpayable"
+  },
+  {
     "type": "function",
     "name": "addMarket",
     "inputs": [
@@ -2550,7 +2554,7 @@ export const marginEngineAbi = [
       {
         "name": "assetId",
         "type": "uint8",
-        "indexed": true,
+        "indexed": false,
         "internalType": "uint8"
       },
       {
@@ -3233,34 +3237,41 @@ export const priceOracleAbi = [
     "inputs": [],
     "outputs": [
       {
-        "name": "maxMoveBps",
-        "type": "uint64",
-        "internalType": "uint64"
-      },
-      {
-        "name": "window",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "haltDuration",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "cooldown",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "maxOracleGap",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "liquidationGrace",
-        "type": "uint32",
-        "internalType": "uint32"
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct BreakerLib.Params",
+        "components": [
+          {
+            "name": "maxMoveBps",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "window",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "haltDuration",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "cooldown",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "maxOracleGap",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "liquidationGrace",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
       }
     ],
     "stateMutability": "view"
@@ -3519,7 +3530,7 @@ export const priceOracleAbi = [
     "name": "listed",
     "inputs": [
       {
-        "name": "",
+        "name": "marketId",
         "type": "uint32",
         "internalType": "uint32"
       }
