@@ -1,5 +1,5 @@
 /** bulwark-devnet: the only place that reads arguments and the environment. */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startDevnet, type Devnet } from '../src/devnet.js'
@@ -59,6 +59,7 @@ async function main(): Promise<number> {
   const profile = parseProfile(input)
   const dataDir = resolve(values['data-dir'] ?? join(process.env['INIT_CWD'] ?? process.cwd(), '.devnet', new Date().toISOString().replace(/[:.]/g, '-')))
   mkdirSync(dataDir, { recursive: true })
+  if (readdirSync(dataDir).length > 0) throw new Error(`run folder ${dataDir} is not empty (each run makes new keys): pick another --data-dir`)
   const log = (l: string) => console.log(l)
   const supervisor = new Supervisor({ progress: log })
   let devnet: Devnet | undefined
@@ -89,7 +90,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(`bulwark-devnet: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    // viem errors carry whole request bodies (bytecode): keep the lines a person reads
+    const lines = text.split('\n').filter((l) => l.length < 400)
+    console.error(`bulwark-devnet: ${lines.slice(0, 20).join('\n')}`)
     process.exit(1)
   },
 )

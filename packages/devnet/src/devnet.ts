@@ -41,6 +41,7 @@ export type Devnet = {
   deployerKey: Hex
   state: DevnetState
   supervisor: Supervisor
+  collector: StatusCollector
   timings: Record<string, number>
   stop(): Promise<void>
 }
@@ -133,7 +134,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     state.ready = true
     timings['total'] = Date.now() - t0
     say(`[6/6] ready in ${(timings['total'] / 1000).toFixed(1)} s`)
-    return { profile: p, dataDir: o.dataDir, chains, relayers, oracles, venues, pageUrl, deployerKey, state, supervisor: sup, timings, stop }
+    return { profile: p, dataDir: o.dataDir, chains, relayers, oracles, venues, pageUrl, deployerKey, state, supervisor: sup, collector, timings, stop }
   } catch (e) {
     say(`! start failed: ${(e as Error).message.split('\n')[0]}`)
     await stop()

@@ -22,7 +22,7 @@ export type AnvilOptions = { name: string; port: number; evmChainId: number; blo
 
 /** A supervised anvil on 127.0.0.1; healthy when eth_chainId answers with its chain id. */
 export function anvilService(o: AnvilOptions, healthTimeoutMs: number): ServiceSpec {
-  const args = ['--host', '127.0.0.1', '--port', String(o.port), '--chain-id', String(o.evmChainId), '--accounts', '10', '--balance', '1000000', '--no-request-size-limit']
+  const args = ['--host', '127.0.0.1', '--port', String(o.port), '--chain-id', String(o.evmChainId), '--accounts', '10', '--balance', '1000000', '--no-request-size-limit', '--disable-code-size-limit']
   if (o.blockTime > 0) args.push('--block-time', String(o.blockTime))
   return {
     name: o.name,
