@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CONTRACTS, nodeConfig, planCluster } from '../test/support/cluster.js'
@@ -32,17 +32,21 @@ async function scenario(name: string, ratePerSec: number) {
   const children: ChildProcess[] = []
   const rows: Row[][] = nodes.map(() => [])
   const rss: number[][] = nodes.map(() => [])
+  const cpu0: number[] = nodes.map(() => 0)
+  const cpuAtComplete: number[] = nodes.map(() => NaN)
   try {
     const ready = nodes.map((n, i) => {
-      const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       children.push(child)
       const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, deliver: false }], watcher: { pollMs: 10 } })
       return new Promise<void>((resolve, reject) => {
-        child.on('message', (m: { type: string; rows?: Row[]; rss?: number }) => {
+        child.on('message', (m: { type: string; rows?: Row[]; rss?: number; cpuMs?: number }) => {
           if (m.type === 'ready') resolve()
+          if (m.type === 'cpu0') cpu0[i] = m.cpuMs!
           if (m.type === 'rows') {
             rows[i]!.push(...m.rows!)
             rss[i]!.push(m.rss!)
+            if (Number.isNaN(cpuAtComplete[i]!) && new Set(rows[i]!.map((x) => x[0])).size >= TOTAL) cpuAtComplete[i] = m.cpuMs!
           }
         })
         child.once('exit', (code) => reject(new Error(`node ${i} exited with ${code}`)))
@@ -68,6 +72,7 @@ async function scenario(name: string, ratePerSec: number) {
         latencyMs: { p50: round(pct(lat, 50)), p99: round(pct(lat, 99)) },
         fetchToVaaMs: { p50: round(pct(own, 50)), p99: round(pct(own, 99)), n: own.length },
         rssMB: { max: round(Math.max(...rss[i]!) / 2 ** 20), steady: round(steadyRss[i]! / 2 ** 20) },
+        cpuMsPerVaa: round((cpuAtComplete[i]! - cpu0[i]!) / TOTAL, 3),
       }
     })
     const allLat = rows.flat().map(([seq, , v]) => v - emitTime(t0, ratePerSec, seq))
@@ -80,6 +85,8 @@ async function scenario(name: string, ratePerSec: number) {
       quorumThroughputVaasPerSecond: round(Math.min(...perNode.map((n) => n.vaasPerSecond))),
       latencyMs: { p50: round(pct(allLat, 50)), p99: round(pct(allLat, 99)) },
       maxRssMB: round(Math.max(...perNode.map((n) => n.rssMB.max))),
+      cpuMsPerVaaPerNode: round(perNode.reduce((a, n) => a + n.cpuMsPerVaa, 0) / perNode.length, 3),
+      loadAverageAfter: loadavg().map((x) => round(x, 2)),
       perNode,
     }
     return result
@@ -108,12 +115,14 @@ async function stopChild(c: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
+const loadBefore = loadavg().map((x) => round(x, 2))
 const secp = measureSecp()
 const saturation = await scenario('saturation', 0)
 const paced = await scenario(`paced-${RATE}`, RATE)
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: round(totalmem() / 2 ** 30), node: process.version },
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: round(totalmem() / 2 ** 30), node: process.version, loadAverageBefore: loadBefore },
+  note: 'cpuMsPerVaaPerNode is CPU time (user+system) a node spent per VAA; 4 x that / cores bounds the throughput on an otherwise idle machine',
   secp256k1OpsPerSecond: secp,
   secp256k1Choice: secp.native!.recover > secp.noble!.recover ? 'native (npm secp256k1, libsecp256k1)' : '@noble/curves',
   targets: { throughputVaasPerSecond: 1000, p99MsAt200: 250, rssMB: 200 },
@@ -125,6 +134,7 @@ await mkdir(dir, { recursive: true })
 const file = join(dir, `relayer-${report.date.replace(/[:.]/g, '-')}.json`)
 await writeFile(file, JSON.stringify(report, null, 2) + '\n')
 console.log(`secp256k1 recover/s: native ${secp.native!.recover}, noble ${secp.noble!.recover} -> ${report.secp256k1Choice}`)
-console.log(`saturation: ${saturation.observations} observations, complete=${saturation.complete}, quorum throughput ${saturation.quorumThroughputVaasPerSecond} VAAs/s (slowest node), latency p50 ${saturation.latencyMs.p50} ms p99 ${saturation.latencyMs.p99} ms, max RSS ${saturation.maxRssMB} MB`)
-console.log(`paced ${RATE}/s: complete=${paced.complete}, latency p50 ${paced.latencyMs.p50} ms p99 ${paced.latencyMs.p99} ms, max RSS ${paced.maxRssMB} MB`)
+console.log(`load average before: ${loadBefore.join(' ')} (other processes on this machine compete for its ${cpus().length} cores)`)
+console.log(`saturation: ${saturation.observations} observations, complete=${saturation.complete}, quorum throughput ${saturation.quorumThroughputVaasPerSecond} VAAs/s (slowest node), latency p50 ${saturation.latencyMs.p50} ms p99 ${saturation.latencyMs.p99} ms, max RSS ${saturation.maxRssMB} MB, CPU ${saturation.cpuMsPerVaaPerNode} ms per VAA per node`)
+console.log(`paced ${RATE}/s: complete=${paced.complete}, latency p50 ${paced.latencyMs.p50} ms p99 ${paced.latencyMs.p99} ms, max RSS ${paced.maxRssMB} MB, CPU ${paced.cpuMsPerVaaPerNode} ms per VAA per node`)
 console.log(`written ${file}`)

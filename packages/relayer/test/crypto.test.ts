@@ -1,8 +1,8 @@
-import { keccak256, recoverSigner, signDigest } from '@bulwark/core'
+import { keccak256, recoverSigner, signDigest, vaaDigest as coreVaaDigest } from '@bulwark/core'
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { Guardians } from '../src/crypto/guardians.js'
-import { recoverAddress, sign } from '../src/crypto/secp256k1.js'
+import { keccak256 as nativeKeccak, recoverAddress, sign, vaaDigest } from '../src/crypto/secp256k1.js'
 import { testGuardianKey } from './support/cluster.js'
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
@@ -16,6 +16,15 @@ describe('native secp256k1', () => {
       expect(mine).toEqual(signDigest(digest, key.secret))
       expect(recoverAddress(digest, mine)).toBe(key.address)
       expect(recoverSigner(digest, { guardianIndex: 0, r: mine.subarray(0, 32), s: mine.subarray(32, 64), v: mine[64]! })).toBe(key.address)
+    }
+  })
+
+  it('native keccak matches core (noble) on empty, short, block-sized and long inputs', () => {
+    for (const n of [0, 1, 135, 136, 137, 170, 1075, 100_000]) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255)
+      expect(nativeKeccak(b)).toEqual(keccak256(b))
+      expect(vaaDigest(b)).toEqual(coreVaaDigest(b))
+      expect(nativeKeccak(b.subarray(1))).toEqual(keccak256(b.subarray(1)))
     }
   })
 

@@ -1,5 +1,6 @@
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
-import { bytesToHex, parseVaa, vaaDigest, type Hex } from '@bulwark/core'
+import { bytesToHex, parseVaa, type Hex } from '@bulwark/core'
+import { vaaDigest } from '../../crypto/secp256k1.js'
 import type { Logger } from 'pino'
 import { verifyVaa, type Guardians } from '../../crypto/guardians.js'
 import { MalformedEnvelopeError, UnknownGuardianError } from '../../errors.js'

@@ -1,4 +1,5 @@
-import { assembleVaa, bytesToHex, encodeVaaBody, hexToBytes, vaaDigest, type Hex, type ObservedMessage } from '@bulwark/core'
+import { assembleVaa, bytesToHex, encodeVaaBody, hexToBytes, type Hex, type ObservedMessage } from '@bulwark/core'
+import { vaaDigest } from '../../crypto/secp256k1.js'
 import type { Logger } from 'pino'
 import type { Guardians } from '../../crypto/guardians.js'
 import { ConflictingObservationError } from '../../errors.js'
