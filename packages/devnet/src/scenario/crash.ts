@@ -130,7 +130,7 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   if (liq.length === 0) failures.push('the keeper liquidated nobody during a 40% crash')
   sc.result = failures.length ? 'failed' : 'passed'
   sc.failures = failures
-  sc.step = `finished: ${sc.result}`
+  sc.step = 'finished'
   timings['total'] = Date.now() - t0
   const table = `${formatTable(rows)}\n\nbad debt $${total.toFixed(2)}: insurance fund absorbed $${(total - socialized).toFixed(2)}, socialized $${socialized.toFixed(2)}\n${inv.ledgers
     .map((l) => `${l.origin} USDC: locked ${fmtU(l.locked)}, credited ${fmtU(l.credited)}, approved ${fmtU(l.approved)}, released ${fmtU(l.released)}, vault holds ${fmtU(l.vaultBalance)}, engine holds ${fmtU(l.engineHeld)}`)

@@ -1,0 +1,62 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import type { BrowserContext } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDevnet, type Devnet } from '../src/devnet.js'
+import { FULL, parseProfile } from '../src/profile.js'
+import { runCrash } from '../src/scenario/crash.js'
+import { launchChromium } from './support/browser.js'
+import { checkPageAfterCrash, expectAllStopped, freshDir } from './support/run.js'
+
+describe('devnet, full profile', () => {
+  let d: Devnet | undefined
+  let browser: BrowserContext | undefined
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await d?.stop()
+  })
+
+  it('starts 2 anvil chains, 4 relayers and 3 oracle nodes, runs the crash and stops within 3 minutes', async () => {
+    const t0 = Date.now()
+    d = await startDevnet({ profile: parseProfile(FULL), profileName: 'full', dataDir: freshDir('full') })
+    const startMs = Date.now() - t0
+    expect(d.relayers).toHaveLength(4)
+    expect(d.oracles).toHaveLength(3)
+    expect(d.state.quorum).toMatchObject({ guardians: 4, needed: 3, online: 4, ok: true })
+    const page = await browser!.newPage()
+    await page.goto(d.pageUrl)
+
+    const t1 = Date.now()
+    const r = await runCrash(d)
+    const scenarioMs = Date.now() - t1
+    expect(r.failures).toEqual([])
+    await checkPageAfterCrash(page, d)
+    const dir = join(import.meta.dirname, '..', 'test-results')
+    mkdirSync(dir, { recursive: true })
+    await page.screenshot({ path: join(dir, 'status-page-full.png'), fullPage: true })
+
+    const pids = d.supervisor.pids()
+    const t2 = Date.now()
+    await d.stop()
+    const stopMs = Date.now() - t2
+    expectAllStopped(pids)
+    const total = startMs + scenarioMs + stopMs
+    const result = {
+      what: 'devnet full profile: start + crash scenario + stop (test/full.e2e.test.ts, `pnpm --filter @bulwark/devnet test:e2e`)',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: 'not available yet' },
+      ms: { start: startMs, startParts: d.timings, scenario: scenarioMs, scenarioParts: r.timings, stop: stopMs, total },
+      processes: pids.length,
+      scenario: { rows: r.rows, badDebt: r.badDebt },
+    }
+    mkdirSync(join(import.meta.dirname, '..', 'bench-results'), { recursive: true })
+    writeFileSync(join(import.meta.dirname, '..', 'bench-results', 'devnet-full.json'), JSON.stringify(result, null, 2) + '\n')
+    expect(total).toBeLessThan(180_000)
+  })
+})
