@@ -96,6 +96,20 @@ describe('gossip topic validators', () => {
     expect(gossip.penalties.size).toBe(0)
   })
 
+  it('ignores late signatures for VAAs it already holds without checking them, but not retransmissions', async () => {
+    const b = body(10n)
+    const garbage = new Uint8Array(65)
+    const held = new Set([bytesToHex(vaaDigest(b))])
+    const late = new Gossip({ network: 'net', nodeName: 'n0' }, {
+      pubsub: { topicValidators: validators, subscribe: () => {}, addEventListener: () => {}, removeEventListener: () => {}, publish: async () => ({ recipients: [] }) } as unknown as GossipSub,
+      guardians, key: keys[0]!, index: 0, metrics: m, log: silent, hasVaa: (d) => held.has(d), knownEmitter: () => true,
+      handlers: { onObservations: async () => {}, onVaa: async () => {}, onReobservation: async () => {}, onHeartbeat: () => {} },
+    })
+    late.start()
+    expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: garbage }]))).toBe('ignore')
+    expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: garbage }], { flags: RETRANSMISSION }))).toBe('reject')
+  })
+
   it('verifies quorum VAAs on the signatures topic and rejects one short of quorum', async () => {
     const b = body(9n)
     const d = vaaDigest(b)

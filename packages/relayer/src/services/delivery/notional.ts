@@ -1,4 +1,4 @@
-import { decodePayload, mulDivDown, parseVaa, type Hex, type PriceSnapshot } from '@bulwark/core'
+import { VAA_BODY_FIXED_SIZE, VAA_HEADER_SIZE, VAA_SIGNATURE_SIZE, decodePayload, mulDivDown, parseVaa, type Hex, type PriceSnapshot } from '@bulwark/core'
 
 export type AssetPrice = { chain: number; asset: Hex; marketId: number; decimals: number }
 
@@ -22,9 +22,9 @@ export async function notionalOf(
   return mulDivDown(p.amount, price.price, 10n ** BigInt(a.decimals))
 }
 
-/** The chain a VAA must be delivered to, from its payload (null when it names none). */
+/** The chain a VAA must be delivered to, from its payload (null when it names none). No hashing. */
 export function destinationOf(vaa: Uint8Array): number | null {
-  const p = decodePayload(parseVaa(vaa).payload)
+  const p = decodePayload(vaa.subarray(VAA_HEADER_SIZE + (vaa[5] ?? 0) * VAA_SIGNATURE_SIZE + VAA_BODY_FIXED_SIZE))
   switch (p.type) {
     case 'CollateralLocked':
       return p.destinationChain

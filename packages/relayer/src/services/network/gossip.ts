@@ -60,6 +60,7 @@ type Decoded =
   | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
   | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
   | { kind: 'heartbeat'; env: Envelope; hb: Heartbeat }
+  | { kind: 'late'; env: Envelope }
 
 const TOPICS: TopicName[] = ['observations', 'signatures', 'control']
 
@@ -168,7 +169,7 @@ export class Gossip {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
-    if (decoded.kind === 'vaas' && decoded.vaas.length === 0) {
+    if (decoded.kind === 'late' || (decoded.kind === 'vaas' && decoded.vaas.length === 0)) {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
@@ -190,13 +191,18 @@ export class Gossip {
       case Kind.observations: {
         const decoded = decodeObservations(env.payload)
         const flags = decoded.flags
-        const items = decoded.items.map((it, i) => {
+        const digests = decoded.items.map((it, i) => {
           this.#checkEmitter(it.body, `items[${i}]`)
-          const digest = vaaDigest(it.body)
-          if (!g.verify(digest, it.signature, env.sender)) {
+          return vaaDigest(it.body)
+        })
+        // Late signatures for VAAs this node already holds change nothing: skip their recovery (Ignore, no
+        // forwarding), unless the sender is retransmitting (it lacks the VAA and must get a reply).
+        if ((flags & RETRANSMISSION) === 0 && digests.every((d) => this.#c.hasVaa(bytesToHex(d)))) return { kind: 'late', env }
+        const items = decoded.items.map((it, i) => {
+          if (!g.verify(digests[i]!, it.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
           }
-          return { ...it, digest }
+          return { ...it, digest: digests[i]! }
         })
         return { kind: 'observations', env, items, retransmission: (flags & RETRANSMISSION) !== 0 }
       }
@@ -236,7 +242,7 @@ export class Gossip {
       if (d.kind === 'observations') await h.onObservations(d.env.sender, d.items, d.retransmission)
       else if (d.kind === 'vaas') for (const v of d.vaas) await h.onVaa(v.vaa, v.digest)
       else if (d.kind === 'reobservation') await h.onReobservation(d.env.sender, d.req)
-      else h.onHeartbeat(d.env.sender, d.hb)
+      else if (d.kind === 'heartbeat') h.onHeartbeat(d.env.sender, d.hb)
     }
     const p = run().catch((e) => this.#c.log.error({ err: e, kind: d.kind }, 'handling gossip failed'))
     this.#inflight.add(p)
