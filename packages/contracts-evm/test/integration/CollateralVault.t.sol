@@ -68,6 +68,15 @@ contract CollateralVaultTest is VaaTestBase {
         assertEq(usdc.balanceOf(address(vault)), 0);
     }
 
+    function test_lockNativeAboveU128Rejected() public {
+        uint256 huge = uint256(type(uint128).max) + 1;
+        vm.deal(alice, huge);
+        vm.prank(alice);
+        vm.expectRevert(E.InvalidAmount.selector);
+        vault.lockNative{value: huge}(REMOTE, toBytes32(alice));
+        assertEq(vault.nextSequence(), 0);
+    }
+
     function test_lockPaused() public {
         vm.prank(admin);
         vault.setPaused(1);
