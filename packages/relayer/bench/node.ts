@@ -27,7 +27,7 @@ process.once('message', async (m: Start) => {
   })
   const report = setInterval(() => {
     const cpu = process.cpuUsage()
-    process.send!({ type: 'rows', rows, rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 })
+    process.send!({ type: 'rows', rows, rss: process.memoryUsage.rss(), heap: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 })
     rows = []
   }, 100)
   process.on('message', async (msg: { type: string; t0?: number }) => {

@@ -55,9 +55,11 @@ export const ConfigSchema = z
         listen: z.array(z.string().startsWith('/')).min(1).default(['/ip4/127.0.0.1/tcp/0']),
         /** Multiaddrs with /p2p/<peerId> of other guardians. @default [] */
         bootstrap: z.array(z.string().startsWith('/')).default([]),
+        /** Own observations are batched for at most this long before they are gossiped. @default 20 */
+        batchMs: z.number().int().min(0).max(1000).default(20),
       })
       .strict()
-      .default({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] }),
+      .default({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], batchMs: 20 }),
     chains: z.array(Chain).min(1),
     watcher: z.object({ pollMs: z.number().int().min(10).default(500), maxRange: z.number().int().min(1).default(1000) }).strict().default({ pollMs: 500, maxRange: 1000 }),
     delivery: z

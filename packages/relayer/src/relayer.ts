@@ -130,7 +130,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   }
 
   gossip = new Gossip(
-    { network: config.network, nodeName: config.nodeName },
+    { network: config.network, nodeName: config.nodeName, batchMs: config.p2p.batchMs },
     {
       pubsub: node.services.pubsub,
       guardians,

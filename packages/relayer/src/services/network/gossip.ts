@@ -28,7 +28,7 @@ import {
 export type GossipInit = {
   network: string
   nodeName: string
-  /** Observations are batched for at most this long. @default 5 */
+  /** Observations are batched for at most this long. @default 20 */
   batchMs?: number
   /** Envelopes older or further in the future than this are ignored (replays). @default 600000 */
   maxSkewMs?: number
@@ -80,7 +80,7 @@ export class Gossip {
   #batchTimer: NodeJS.Timeout | undefined
 
   constructor(init: GossipInit, components: GossipComponents) {
-    this.#i = { batchMs: 5, maxSkewMs: 600_000, ...init }
+    this.#i = { batchMs: 20, maxSkewMs: 600_000, ...init }
     this.#c = components
   }
 
