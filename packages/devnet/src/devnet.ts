@@ -128,6 +128,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     collector = new StatusCollector({ state, chains, relayers, oracles, profile: p })
     await waitFor(async () => (await collector!.pricesOnChain()) === MARKETS.length * chains.length, { what: 'every market priced on every chain', timeoutMs: p.healthTimeoutMs, intervalMs: 500 })
     lap('firstPrices', t)
+    await collector.refresh()
     collector.start()
 
     state.phase = 'running'
