@@ -31,6 +31,11 @@ const Chain = z
     deliver: z.boolean().default(true),
     /** First height scanned when there is no cursor. @default 0 */
     startHeight: z.number().int().nonnegative().default(0),
+    /** Stuck delivery transactions: re-sent with the same nonce and fees +percent after afterMs, up to maxBumps times. */
+    feeBump: z
+      .object({ afterMs: z.number().int().min(100).default(15_000), percent: z.number().int().min(10).max(500).default(20), maxBumps: z.number().int().min(0).max(20).default(4) })
+      .strict()
+      .default({ afterMs: 15_000, percent: 20, maxBumps: 4 }),
     /** Environment variable with the EVM key that pays for deliveries (read by bin/). */
     senderKeyEnv: z.string().min(1).optional(),
   })

@@ -96,9 +96,9 @@ describe('gossip topic validators', () => {
     expect(gossip.penalties.size).toBe(0)
   })
 
-  it('ignores late signatures for VAAs it already holds without checking them, but not retransmissions', async () => {
+  it('ignores late signatures for VAAs it already holds after a spot check, and checks retransmissions in full', async () => {
     const b = body(10n)
-    const garbage = new Uint8Array(65)
+    const garbage = keys[2]!.sign(vaaDigest(b))
     const held = new Set([bytesToHex(vaaDigest(b))])
     const late = new Gossip({ network: 'net', nodeName: 'n0' }, {
       pubsub: { topicValidators: validators, subscribe: () => {}, addEventListener: () => {}, removeEventListener: () => {}, publish: async () => ({ recipients: [] }) } as unknown as GossipSub,
@@ -106,8 +106,10 @@ describe('gossip topic validators', () => {
       handlers: { onObservations: async () => {}, onVaa: async () => {}, onReobservation: async () => {}, onHeartbeat: () => {} },
     })
     late.start()
-    expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: garbage }]))).toBe('ignore')
+    expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: keys[1]!.sign(vaaDigest(b)) }]))).toBe('ignore')
+    expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: garbage }]))).toBe('reject')
     expect(await deliver('observations', obsEnvelope(1, [{ body: b, signature: garbage }], { flags: RETRANSMISSION }))).toBe('reject')
+    expect(late.penalties.get(peer.toString())).toBe(2)
   })
 
   it('verifies quorum VAAs on the signatures topic and rejects one short of quorum', async () => {

@@ -195,9 +195,16 @@ export class Gossip {
           this.#checkEmitter(it.body, `items[${i}]`)
           return vaaDigest(it.body)
         })
-        // Late signatures for VAAs this node already holds change nothing: skip their recovery (Ignore, no
-        // forwarding), unless the sender is retransmitting (it lacks the VAA and must get a reply).
-        if ((flags & RETRANSMISSION) === 0 && digests.every((d) => this.#c.hasVaa(bytesToHex(d)))) return { kind: 'late', env }
+        // Late signatures for VAAs this node already holds change nothing: check one random item only
+        // (a sender of bad signatures is still caught and penalized) and Ignore the batch (not
+        // forwarded). Retransmissions are checked in full: the sender lacks the VAA and gets a reply.
+        if ((flags & RETRANSMISSION) === 0 && digests.every((d) => this.#c.hasVaa(bytesToHex(d)))) {
+          const i = Math.floor(Math.random() * digests.length)
+          if (!g.verify(digests[i]!, decoded.items[i]!.signature, env.sender)) {
+            throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
+          }
+          return { kind: 'late', env }
+        }
         const items = decoded.items.map((it, i) => {
           if (!g.verify(digests[i]!, it.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
