@@ -7,8 +7,8 @@ import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig, type OracleConfigInput } from '../src/config.js'
 import { OracleNode } from '../src/services/node/oracle-node.js'
-import { startAnvil, type Anvil } from './helpers/anvil.js'
-import { DEV_KEY, EvmPriceOracleTarget, havePriceOracle } from './helpers/evm-price-oracle.js'
+import type { EvmKeeperChain } from '../src/chains/evm-keeper-chain.js'
+import { DEV_KEY, EvmStack } from './helpers/evm-stack.js'
 import { ExchangeServer, PYTH_FEED } from './helpers/exchange-server.js'
 import { mockV3Aggregator } from './helpers/mock-v3-aggregator.js'
 
@@ -16,16 +16,16 @@ const logger = pino({ level: 'silent' })
 const keys = [1, 2, 3, 4].map((i) => secp256k1.utils.randomSecretKey(new Uint8Array(48).fill(40 + i)))
 const signers = keys.map(addressOfPrivateKey)
 const emitter = { chain: 10002, address: `0x${'00'.repeat(31)}0b` as Hex }
-let anvil: Anvil
-let oracle: EvmPriceOracleTarget
+let stack: EvmStack
+let oracle: EvmKeeperChain
 let feed: Address
 const exchanges = new ExchangeServer('30000')
 const nodes: OracleNode[] = []
 
 async function setChainlink(answer: bigint) {
   const { abi } = mockV3Aggregator()
-  const w = createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(anvil.rpcUrl) })
-  await oracle.client.waitForTransactionReceipt({ hash: await w.writeContract({ address: feed, abi, functionName: 'updateAnswer', args: [answer] }) })
+  const w = createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(stack.anvil.url) })
+  await stack.pub.waitForTransactionReceipt({ hash: await w.writeContract({ address: feed, abi, functionName: 'updateAnswer', args: [answer] }) })
 }
 function setVenues(price: string) {
   const time = Math.floor(Date.now() / 1000)
@@ -37,16 +37,16 @@ async function round(now: number) {
   await Promise.all(nodes.filter((n) => n !== leader).map((n) => n.runRound(now)))
   return leader.runRound(now)
 }
-const chainNow = async () => Number((await oracle.client.getBlock()).timestamp)
+const chainNow = () => stack.now()
 
-describe.skipIf(!havePriceOracle)('oracle network: 4 nodes, real sources, quorum-signed reports on the EVM PriceOracle (anvil)', () => {
+describe('oracle network: 4 nodes, real sources, quorum-signed reports on the EVM PriceOracle (anvil)', () => {
   beforeAll(async () => {
-    anvil = await startAnvil()
+    stack = await EvmStack.start({ chainId: 10002, guardians: signers, oracleSigners: signers, oracleEmitter: emitter, priceMarkets: [1], breaker: { maxMoveBps: 1500, window: 300, haltDuration: 600, cooldown: 300, maxOracleGap: 120, liquidationGrace: 120 } })
+    oracle = stack.adapter()
     const base = await exchanges.start()
-    oracle = await EvmPriceOracleTarget.deploy(anvil.rpcUrl, 10002, signers, emitter, [1])
     const { abi, bytecode } = mockV3Aggregator()
-    const w = createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(anvil.rpcUrl) })
-    feed = (await oracle.client.waitForTransactionReceipt({ hash: await w.deployContract({ abi, bytecode, args: [8, 3_000_000_000_000n] }) })).contractAddress!
+    const w = createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(stack.anvil.url) })
+    feed = (await stack.pub.waitForTransactionReceipt({ hash: await w.deployContract({ abi, bytecode, args: [8, 3_000_000_000_000n] }) })).contractAddress!
     for (let i = 0; i < 4; i++) {
       const input: OracleConfigInput = {
         guardianIndex: i,
@@ -64,12 +64,12 @@ describe.skipIf(!havePriceOracle)('oracle network: 4 nodes, real sources, quorum
               { type: 'binance', baseUrl: base, symbol: 'BTCUSDT' },
               { type: 'okx', baseUrl: base, instId: 'BTC-USDT' },
               { type: 'pyth', baseUrl: base, feedId: PYTH_FEED },
-              { type: 'chainlink', rpcUrl: anvil.rpcUrl, feed, label: 'BTC/USD' },
+              { type: 'chainlink', rpcUrl: stack.anvil.url, feed, label: 'BTC/USD' },
             ],
           },
         ],
       }
-      const chain = new EvmPriceOracleTarget(10002, anvil.rpcUrl, oracle.address, oracle.abi)
+      const chain = stack.adapter()
       nodes.push(new OracleNode(parseConfig(input), { logger, privateKey: keys[i]!, chains: [chain], autoRounds: false }))
     }
     for (const n of nodes) await n.start()
@@ -78,7 +78,7 @@ describe.skipIf(!havePriceOracle)('oracle network: 4 nodes, real sources, quorum
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()))
     await exchanges.stop()
-    await anvil?.stop()
+    await stack?.stop()
   })
 
   it('the round leader gathers a quorum and the PriceOracle accepts the median (outlier dropped)', async () => {
@@ -125,7 +125,7 @@ describe.skipIf(!havePriceOracle)('oracle network: 4 nodes, real sources, quorum
     const p = (await oracle.readPrice(1))!
     expect(p.price).toBe(24000n * WAD)
     expect(p.volMultiplier).toBeGreaterThan(WAD)
-    expect(await oracle.breakerStatus(1)).toBe(1) // Halted
+    expect(await stack.breakerStatus(1)).toBe(1) // Halted
     expect(nodes[0]!.status().markets[0]!.breaker).toBe(1)
   })
 

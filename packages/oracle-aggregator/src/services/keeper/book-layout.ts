@@ -3,9 +3,7 @@ import type { KeeperConfig } from './types.js'
 
 /**
  * Maps chain-level ids onto core's HealthBook indices: every PriceReport market id that prices
- * something is a feed; assets and markets are book indices. Also builds books whose float screen
- * uses a multiplier ceiling (>= the real multiplier, so the screen errs on the cautious side)
- * while the exact check uses the real multiplier.
+ * something is a feed; assets and markets are book indices.
  */
 export class BookLayout {
   readonly feedOf = new Map<number, number>()
@@ -38,14 +36,15 @@ export class BookLayout {
     return this.#marketIndex.get(marketId)
   }
 
-  /** A new empty book; `ceilings[k]` is market k's multiplier for the float screen, `actual[k]` for exact math. */
-  newBook(capacity: number, ceilings: readonly bigint[], actual: readonly bigint[]): HealthBook {
+  /**
+   * A new empty book with market k's volatility multiplier `multipliers[k]`. (The third argument
+   * is accepted for compatibility and wins when given: the float screen and the exact math now
+   * share one multiplier, kept current through core's setMarketMultiplier / onMultiplier.)
+   */
+  newBook(capacity: number, multipliers: readonly bigint[], actual: readonly bigint[] = multipliers): HealthBook {
     const assets: BookAsset[] = this.config.assets.map((a) => ({ feed: this.feedOf.get(a.priceMarketId)!, decimals: a.decimals, weight: a.weight, pendingWeight: a.pendingWeight ?? 0n }))
-    const markets: BookMarket[] = this.config.markets.map((m, k) => ({ feed: this.feedOf.get(m.marketId)!, imf: m.imf, mmf: m.mmf, volMultiplier: ceilings[k]! }))
-    const book = new HealthBook({ capacity, feeds: this.feedMarketIds.length, assets, markets, collateralSlots: this.config.collateralSlots, positionSlots: this.config.positionSlots })
-    // HealthBook derives its float screen from the config at construction; the exact context reads it live
-    book.config.markets.forEach((m, k) => (m.volMultiplier = actual[k]!))
-    return book
+    const markets: BookMarket[] = this.config.markets.map((m, k) => ({ feed: this.feedOf.get(m.marketId)!, imf: m.imf, mmf: m.mmf, volMultiplier: actual[k]! }))
+    return new HealthBook({ capacity, feeds: this.feedMarketIds.length, assets, markets, collateralSlots: this.config.collateralSlots, positionSlots: this.config.positionSlots })
   }
 
   /** A chain snapshot in the book's index space. */

@@ -1,21 +1,19 @@
-import { isBulwarkError, LiquidationIndex, WAD, type HealthBook, type Hex } from '@bulwark/core'
+import { LiquidationIndex, WAD, type HealthBook, type Hex, type PriceSnapshot } from '@bulwark/core'
 import type { Logger } from 'pino'
 import { AccountSlots } from './account-slots.js'
+import { attemptLiquidation, type LiquidationRecord } from './attempt.js'
 import { BookLayout } from './book-layout.js'
 import type { KeeperChain, KeeperConfig } from './types.js'
 
-export type LiquidationRecord = { chainId: number; account: Hex; txHash?: Hex; outcome: 'submitted' | 'lost' | 'refused' | 'failed'; reason?: string; latencyMs: number }
+export type { LiquidationRecord } from './attempt.js'
 export type KeeperStats = { accountsTracked: number; reevaluated: number; submitted: number; lost: number; refused: number; failed: number; rebuilds: number }
 export type KeeperComponents = { chains: readonly KeeperChain[]; logger: Logger; clock?: () => number; onLiquidation?: (r: LiquidationRecord) => void }
-
-/** Refusals that clear by themselves (breaker halt, grace window, pause): the account stays due and is retried on the next tick. */
-const TRANSIENT = new Set(['MarketHalted', 'GracePeriod', 'OperationPaused'])
 
 /**
  * Liquidation keeper over every chain. Indexes accounts from the chains' events into core's
  * HealthBook + LiquidationIndex, re-evaluates only the accounts a price tick can affect, and
  * liquidates on the account's own chain. Several keepers may race: an account already liquidated
- * by someone else answers AccountHealthy, counted as `lost`, not as an error.
+ * by someone else is counted as `lost`, not as an error.
  */
 export class LiquidationKeeper {
   readonly layout: BookLayout
@@ -25,38 +23,34 @@ export class LiquidationKeeper {
   index!: LiquidationIndex
   readonly #byChain = new Map<number, KeeperChain>()
   readonly #heights = new Map<number, bigint>()
-  readonly #actual: bigint[]
-  readonly #ceiling: bigint[]
+  readonly #multiplier: bigint[]
   readonly #inFlight = new Set<number>()
+  /** Publish time of the last chain price applied, per market id (followChains). */
+  readonly #seen = new Map<number, bigint>()
   readonly #clock: () => number
 
   constructor(readonly config: KeeperConfig, private readonly c: KeeperComponents) {
     this.layout = new BookLayout(config)
     for (const ch of c.chains) this.#byChain.set(ch.chainId, ch)
-    this.#actual = config.markets.map(() => WAD)
-    this.#ceiling = config.markets.map(() => this.#headroom(WAD))
+    this.#multiplier = config.markets.map(() => WAD)
     this.#clock = c.clock ?? (() => performance.now())
   }
 
-  #headroom(m: bigint): bigint {
-    const max = this.config.maxMultiplier ?? 3n * WAD
-    const h = BigInt(Math.round((this.config.multiplierHeadroom ?? 1.25) * 1e6))
-    const up = (m * h) / 1_000_000n
-    return up > max ? (m > max ? m : max) : up
+  /** Whether start() (or startFromChains()) has run. */
+  get started(): boolean {
+    return this.book !== undefined
   }
 
   /** Sets every feed's starting price (and multipliers), then indexes every account on every chain. */
   async start(prices: ReadonlyMap<number, { price: bigint; volMultiplier?: bigint }>): Promise<void> {
     for (const [k, m] of this.config.markets.entries()) {
       const v = prices.get(m.marketId)?.volMultiplier
-      if (v !== undefined) (this.#actual[k] = v), (this.#ceiling[k] = this.#headroom(v))
+      if (v !== undefined) this.#multiplier[k] = v
     }
+    const missing = this.layout.feedMarketIds.filter((id) => !prices.get(id))
+    if (missing.length) throw new Error(`no starting price for market ${missing.join(', ')}`)
     this.#rebuild(this.config.capacity ?? 1024)
-    for (const [marketId, f] of this.layout.feedOf) {
-      const p = prices.get(marketId)
-      if (!p) throw new Error(`no starting price for market ${marketId}`)
-      this.book.setPrice(f, p.price)
-    }
+    for (const [marketId, f] of this.layout.feedOf) this.book.setPrice(f, prices.get(marketId)!.price)
     for (const ch of this.c.chains) {
       const h = await ch.getHeight('instant')
       await this.#ingest(ch, await ch.getAccountChanges(0n, h))
@@ -65,8 +59,48 @@ export class LiquidationKeeper {
     this.index.build()
   }
 
-  /** Reads new account events on every chain and re-indexes the touched accounts. */
+  /** Starts from the prices the chains hold; false (and nothing done) while a market has none yet. */
+  async startFromChains(): Promise<boolean> {
+    const latest = await this.#chainPrices()
+    if (latest.size < this.layout.feedMarketIds.length) return false
+    for (const [id, p] of latest) this.#seen.set(id, p.publishTime)
+    await this.start(latest)
+    return true
+  }
+
+  /** Newest price of every feed market across the chains (by publish time). */
+  async #chainPrices(): Promise<Map<number, PriceSnapshot>> {
+    const out = new Map<number, PriceSnapshot>()
+    await Promise.all(
+      this.layout.feedMarketIds.map(async (id) => {
+        for (const ch of this.c.chains) {
+          const p = await ch.readPrice(id)
+          const best = out.get(id)
+          if (p && (!best || p.publishTime > best.publishTime)) out.set(id, p)
+        }
+      }),
+    )
+    return out
+  }
+
+  /**
+   * Follows the prices the chains hold (what liquidations are judged at): applies every market
+   * whose on-chain report is newer than the last one applied, then liquidates what became due.
+   * Starts the keeper first if it has not started and every price is now on chain.
+   */
+  async followChains(receivedAt = this.#clock()): Promise<LiquidationRecord[]> {
+    if (!this.started) return (await this.startFromChains()) ? this.sweep(receivedAt) : []
+    for (const [id, p] of await this.#chainPrices()) {
+      if (p.publishTime <= (this.#seen.get(id) ?? -1n)) continue
+      this.#seen.set(id, p.publishTime)
+      this.#apply(id, p.price, p.volMultiplier)
+    }
+    return this.sweep(receivedAt)
+  }
+
+  /** Reads new account events on every chain and re-indexes the touched accounts (0 before start). */
   async poll(): Promise<number> {
+    if (!this.started) return 0
     let n = 0
     for (const ch of this.c.chains) {
       const from = this.#heights.get(ch.chainId)! + 1n
@@ -99,13 +133,21 @@ export class LiquidationKeeper {
    * (keeper clock, ms) and submits the liquidations it makes possible. Returns the submissions.
    */
   async onPrice(marketId: number, price: bigint, volMultiplier: bigint | undefined, receivedAt = this.#clock()): Promise<LiquidationRecord[]> {
-    const k = this.layout.marketIndex(marketId)
-    if (k !== undefined && volMultiplier !== undefined && volMultiplier !== this.#actual[k]) this.#setMultiplier(k, volMultiplier)
-    const feed = this.layout.feedOf.get(marketId)
-    if (feed === undefined) return []
-    const tick = this.index.onPrice(feed, price)
-    this.stats.reevaluated += tick.reevaluated
+    if (!this.#apply(marketId, price, volMultiplier)) return []
     return this.sweep(receivedAt)
+  }
+
+  /** Multiplier first (core's onMultiplier re-arms the market's accounts), then the price tick. */
+  #apply(marketId: number, price: bigint, volMultiplier: bigint | undefined): boolean {
+    const k = this.layout.marketIndex(marketId)
+    if (k !== undefined && volMultiplier !== undefined && volMultiplier !== this.#multiplier[k]) {
+      this.#multiplier[k] = volMultiplier
+      this.stats.reevaluated += this.index.onMultiplier(k, volMultiplier).reevaluated
+    }
+    const feed = this.layout.feedOf.get(marketId)
+    if (feed === undefined) return false
+    this.stats.reevaluated += this.index.onPrice(feed, price).reevaluated
+    return true
   }
 
   /**
@@ -148,24 +190,9 @@ export class LiquidationKeeper {
     return out
   }
 
-  /**
-   * The exact check always uses the real multiplier; the float screen uses a ceiling above it, so
-   * a move of the multiplier below the ceiling keeps every trigger conservative (the price tick
-   * that carries it re-checks the accounts at the threshold). Above the ceiling: rebuild.
-   */
-  #setMultiplier(k: number, m: bigint): void {
-    this.#actual[k] = m
-    this.book.config.markets[k]!.volMultiplier = m
-    if (m > this.#ceiling[k]!) {
-      this.#ceiling[k] = this.#headroom(m)
-      this.#rebuild(this.book.capacity)
-      this.index.build()
-    }
-  }
-
   #rebuild(capacity: number): void {
     const old = this.book
-    const book = this.layout.newBook(capacity, this.#ceiling, this.#actual)
+    const book = this.layout.newBook(capacity, this.#multiplier)
     if (old) {
       for (let f = 0; f < old.feedPriceExact.length; f++) if (old.feedPriceExact[f]! > 0n) book.setPrice(f, old.feedPriceExact[f]!)
       for (let i = 0; i < old.size; i++) book.setAccount(i, old.account(i))
@@ -176,31 +203,16 @@ export class LiquidationKeeper {
   }
 
   async #liquidate(slot: number, receivedAt: number): Promise<LiquidationRecord> {
-    const chainId = this.slots.chainOf(slot)
     const account = this.slots.accountOf(slot)
-    const ch = this.#byChain.get(chainId)!
+    const ch = this.#byChain.get(this.slots.chainOf(slot))!
     this.#inFlight.add(slot)
     let rec: LiquidationRecord
     try {
-      const r = await ch.liquidate(account)
-      rec = { chainId, account, txHash: r.txHash, outcome: 'submitted', latencyMs: this.#clock() - receivedAt }
-      this.stats.submitted++
-    } catch (e) {
-      const latencyMs = this.#clock() - receivedAt
-      if (isBulwarkError(e, 'AccountHealthy')) {
-        rec = { chainId, account, outcome: 'lost', reason: 'AccountHealthy', latencyMs }
-        this.stats.lost++
-      } else if (isBulwarkError(e) && TRANSIENT.has(e.name)) {
-        rec = { chainId, account, outcome: 'refused', reason: e.name, latencyMs }
-        this.stats.refused++
-      } else {
-        this.c.logger.error({ chainId, account, err: e }, 'liquidation failed')
-        rec = { chainId, account, outcome: 'failed', reason: (e as Error).message, latencyMs }
-        this.stats.failed++
-      }
+      rec = await attemptLiquidation(ch, account, { layout: this.layout, context: () => this.book.context(), logger: this.c.logger, elapsed: () => this.#clock() - receivedAt })
     } finally {
       this.#inFlight.delete(slot)
     }
+    this.stats[rec.outcome]++
     // the chain now holds the truth for this account: re-read it
     const snap = await ch.readAccount(account).catch(() => null)
     if (snap) {

@@ -2,8 +2,8 @@ import type { ChainAdapter, Hex } from '@bulwark/core'
 
 /**
  * What the keeper needs beyond ChainAdapter: which accounts changed in a block range (from the
- * margin engine's events: credits, trades, withdrawals, liquidations). The EVM adapter reads them
- * from MarginEngine logs; proposed for core's ChainAdapter.
+ * margin engine's events: credits, trades, withdrawals, liquidations). Core's ChainAdapter declares
+ * it optional; a KeeperChain must have it (EvmKeeperChain adds it over MarginEngine logs).
  */
 export interface AccountEventSource {
   /** Accounts touched by events in blocks/slots [fromHeight, toHeight], each once. */
@@ -36,7 +36,7 @@ export type KeeperConfig = {
   capacity?: number
   /** Upper bound of the volatility multiplier. @default 3e18 */
   maxMultiplier?: bigint
-  /** Headroom of the float screen over the current multiplier (rebuilds only when exceeded). @default 1.25 */
+  /** Ignored: multiplier changes go through core's LiquidationIndex.onMultiplier (no rebuild). Kept for config compatibility. */
   multiplierHeadroom?: number
   /** Liquidation transactions in flight per chain (a flood delays the first one). @default 4 */
   maxInFlightPerChain?: number

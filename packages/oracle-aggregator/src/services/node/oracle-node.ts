@@ -92,8 +92,17 @@ export class OracleNode {
     }, ms - (Date.now() % ms))
   }
 
-  /** One round at the current time: aggregate every market; the round's leader signs and publishes. */
+  /**
+   * One round at the current time: aggregate every market; the round's leader signs and publishes;
+   * then the keeper (if any) follows the chains' prices (for the leader, its report is on chain by then).
+   */
   async runRound(now = this.#now()): Promise<RoundResult> {
+    const result = await this.#round(now)
+    if (this.c.keeper) await this.#feedKeeper(performance.now())
+    return result
+  }
+
+  async #round(now: number): Promise<RoundResult> {
     this.metrics.rounds.inc()
     const round = Math.floor(now / this.config.roundSeconds)
     const entries: PriceEntry[] = []
@@ -117,7 +126,6 @@ export class OracleNode {
     if (entries.length > 0) this.#lastGoodRound = now
     const leader = round % this.config.oracleSet.keys.length === this.config.guardianIndex
     const result: RoundResult = { round, leader, priced: entries.map((e) => e.marketId).sort((a, b) => a - b), published: 0, vaas: [] }
-    if (this.c.keeper) await this.#feedKeeper(entries)
     if (!leader) return result
     // compare with what the chains hold now (another node may have led the previous rounds)
     await this.publisher.sync(entries.map((e) => e.marketId))
@@ -142,15 +150,20 @@ export class OracleNode {
     return { ...result, published: due.length, vaas: this.lastVaas }
   }
 
-  async #feedKeeper(entries: PriceEntry[]): Promise<void> {
+  /**
+   * The keeper follows what the chains hold (liquidations are judged at on-chain prices): new
+   * account events, then every market whose on-chain report is newer than the last applied.
+   */
+  async #feedKeeper(receivedAt: number): Promise<void> {
     const k = this.c.keeper!
-    await k.poll()
-    for (const e of entries) {
-      const t = performance.now()
-      for (const r of await k.onPrice(e.marketId, e.price, e.volMultiplier, t)) {
+    try {
+      await k.poll()
+      for (const r of await k.followChains(receivedAt)) {
         this.metrics.keeperLiquidations.inc({ outcome: r.outcome })
         if (r.outcome === 'submitted') this.metrics.keeperLatency.observe(r.latencyMs / 1000)
       }
+    } catch (e) {
+      this.#log.error({ err: e }, 'keeper pass failed')
     }
     this.metrics.keeperAccounts.set(k.stats.accountsTracked)
   }
