@@ -15,7 +15,8 @@ import { createP2PNode, type P2PNode } from './services/network/libp2p.js'
 import { loadOrCreateNodeKey } from './services/network/node-key.js'
 import { createMetrics, type Metrics } from './services/ops/metrics.js'
 import { startOpsServer } from './services/ops/server.js'
-import { Attestor, type SignedRecord, type VaaRecord } from './services/quorum/attestor.js'
+import { Attestor, type VaaRecord } from './services/quorum/attestor.js'
+import { answerReobservation } from './services/quorum/reobservation.js'
 import type { GuardianSigner } from './services/signer/guardian-key.js'
 import { K, Store } from './services/store/store.js'
 import { Watcher } from './services/watcher/watcher.js'
@@ -83,6 +84,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
 
   let gossip: Gossip | undefined
   const vaaReplies = new Map<Hex, number>()
+  const lastSeen = new Map<number, { at: number; nodeName: string; signed: bigint; vaas: bigint }>()
   const attestor = new Attestor({
     store,
     guardians,
@@ -150,17 +152,15 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
         },
         onReobservation: async (sender, req) => {
           metrics.reobservations.inc({ direction: 'received' })
-          log.info({ sender, ...req }, 'reobservation request')
-          for (let s = req.fromSeq; s <= req.toSeq; s++) {
-            const rec = await store.get<SignedRecord>(K.signed(req.chain, req.emitter, s))
-            if (rec === undefined) continue
-            const vaa = await store.get<VaaRecord>(K.vaa(rec.digest))
-            if (vaa) gossip!.publishVaas([hexToBytes(vaa.vaa)])
-            const own = await attestor.ownObservation(rec.digest)
-            if (own) gossip!.publishObservation(own)
-          }
+          const answered = await answerReobservation(
+            { store, ownObservation: (d) => attestor.ownObservation(d), publishObservations: (o) => gossip!.retransmit(o), publishVaas: (v) => gossip!.publishVaas(v) },
+            req,
+          )
+          log.info({ sender, chain: req.chain, emitter: req.emitter, from: req.fromSeq, to: req.toSeq, answered }, 'reobservation request')
         },
-        onHeartbeat: () => {},
+        onHeartbeat: (sender, hb) => {
+          lastSeen.set(sender, { at: Date.now(), ...hb })
+        },
       },
     },
   )
@@ -194,6 +194,9 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       if (id && !connected.has(id)) node.dial(a).catch(() => {})
     }
   }, 2000)
+  const heartbeat = setInterval(() => {
+    gossip!.heartbeat({ nodeName: config.nodeName, signed: BigInt(attestor.signedCount), vaas: BigInt(attestor.vaaCount) })
+  }, 10_000)
   const retransmitMs = opts.retransmitMs ?? 10_000
   const retransmit = setInterval(() => {
     const stale = attestor.stale(retransmitMs, 512)
@@ -214,6 +217,8 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     ),
     cursors: Object.fromEntries(watchers.map((w) => [w.chainId, w.cursor.toString()])),
     pendingObservations: attestor.pendingCount,
+    /** Last heartbeat per guardian index (every 10 s). */
+    heartbeats: Object.fromEntries([...lastSeen].map(([i, h]) => [i, { ...h, ageMs: Date.now() - h.at, signed: h.signed.toString(), vaas: h.vaas.toString() }])),
     activeDeliveries: delivery.activeCount,
     deadLetters: await store.count(K.deadPrefix),
     governorQueued: governor.queued().map((q) => ({ ...q, notional: q.notional.toString() })),
@@ -234,6 +239,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       healthy = false
       clearInterval(redial)
       clearInterval(retransmit)
+      clearInterval(heartbeat)
       for (const w of watchers) await w.stop()
       await delivery.stop()
       await gossip!.stop()

@@ -2,6 +2,7 @@ import { bytesToHex, encodeVaaBody, parseVaa, toBytes32, vaaDigest, type Hex, ty
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Guardians, verifyVaa } from '../src/crypto/guardians.js'
 import { Attestor } from '../src/services/quorum/attestor.js'
+import { answerReobservation } from '../src/services/quorum/reobservation.js'
 import { K } from '../src/services/store/store.js'
 import { testGuardianKey } from './support/cluster.js'
 import { counter, metrics, silent, tempStore } from './support/env.js'
@@ -91,5 +92,22 @@ describe('Attestor', () => {
     expect(await a.addPeerVaa(vaa, bytesToHex(digest) as Hex)).toBe(true)
     expect(await a.addPeerVaa(vaa, bytesToHex(digest) as Hex)).toBe(false)
     expect(vaas).toHaveLength(1)
+  })
+
+  it('answers a reobservation request with what it signed and the VAAs it holds, nothing else', async () => {
+    const a = make()
+    for (const seq of [0n, 1n, 2n]) await a.observe(msg(seq))
+    const body1 = bodyOf(msg(1n))
+    const d1 = vaaDigest(body1)
+    await a.addPeerObservations(1, [{ body: body1, digest: d1, signature: keys[1]!.sign(d1) }])
+    await a.addPeerObservations(2, [{ body: body1, digest: d1, signature: keys[2]!.sign(d1) }])
+    const sentObs: Uint8Array[] = []
+    const sentVaas: Uint8Array[] = []
+    const c = { store: env.store, ownObservation: (d: Hex) => a.ownObservation(d), publishObservations: (o: { body: Uint8Array }[]) => sentObs.push(...o.map((x) => x.body)), publishVaas: (v: Uint8Array[]) => sentVaas.push(...v) }
+    expect(await answerReobservation(c, { chain: 10002, emitter: toBytes32('0xaa'), fromSeq: 0n, toSeq: 5n })).toBe(3)
+    expect(sentObs.map((b) => bytesToHex(b))).toEqual([0n, 1n, 2n].map((q) => bytesToHex(bodyOf(msg(q)))))
+    expect(sentVaas.map((v) => bytesToHex(parseVaa(v).digest))).toEqual([bytesToHex(d1)])
+    expect(await answerReobservation(c, { chain: 10002, emitter: toBytes32('0xbb'), fromSeq: 0n, toSeq: 5n })).toBe(0)
+    expect(published).toHaveLength(3)
   })
 })

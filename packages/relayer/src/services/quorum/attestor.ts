@@ -106,6 +106,7 @@ export class Attestor {
         ...this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence),
       ])
       this.#c.metrics.observationsSigned.inc()
+      this.signedCount++
       this.#c.publish({ body, signature })
       await this.#add(digest, body, this.#c.index, signature)
       return 'signed'
@@ -197,6 +198,10 @@ export class Attestor {
     return [{ type: 'put', key: k, value: String(seq) }]
   }
 
+  /** Observations signed and VAAs held since start (for heartbeats). */
+  signedCount = 0
+  vaaCount = 0
+
   get pendingCount(): number {
     return this.#pending.size
   }
@@ -237,6 +242,7 @@ export class Attestor {
 
   async #finish(digest: Hex, record: VaaRecord): Promise<void> {
     this.#pending.delete(digest)
+    this.vaaCount++
     await this.#c.store.commit([
       { type: 'put', key: K.vaa(digest), value: record },
       { type: 'del', key: K.unfinished(digest) },
