@@ -11,11 +11,9 @@
 import { readFileSync } from 'node:fs'
 import { EvmChainAdapter, type BulwarkDeployment } from '@bulwark/contracts-evm'
 import { hexToBytes, type ChainAdapter } from '@bulwark/core'
-import { OracleNode, parseConfig, type KeeperConfig, type LiquidationKeeper } from '@bulwark/oracle-aggregator'
+import { EvmKeeperChain, LiquidationKeeper, OracleNode, parseConfig, type KeeperConfig } from '@bulwark/oracle-aggregator'
 import pino from 'pino'
 import type { Hex } from 'viem'
-import { EvmKeeperChain } from '../src/nodes/keeper-chain.js'
-import { LazyKeeper } from '../src/nodes/lazy-keeper.js'
 import { keeperConfigFromJson, type KeeperConfigJson } from '../src/nodes/keeper-config.js'
 
 type File = { oracle: unknown; keyFile: string; senderKeyFile: string; publishTo: BulwarkDeployment[]; keeper?: { deployment: BulwarkDeployment; config: KeeperConfigJson } }
@@ -29,12 +27,13 @@ async function main(): Promise<void> {
   const sender = readFileSync(file.senderKeyFile, 'utf8').trim() as Hex
   const logger = pino({ level: config.logLevel, base: { service: 'bulwark-oracle', node: config.guardianIndex } })
   const chains: ChainAdapter[] = file.publishTo.map((d) => new EvmChainAdapter({ deployment: d, privateKey: sender, name: `evm-${d.chainId}` }))
-  let keeper: LazyKeeper | undefined
+  let keeper: LiquidationKeeper | undefined
   if (file.keeper) {
     const kc: KeeperConfig = keeperConfigFromJson(file.keeper.config)
-    keeper = new LazyKeeper(kc, new EvmKeeperChain({ deployment: file.keeper.deployment, privateKey: sender, name: 'keeper' }), logger)
+    const chain = new EvmKeeperChain({ deployment: file.keeper.deployment, privateKey: sender, name: 'keeper' })
+    keeper = new LiquidationKeeper(kc, { chains: [chain], logger: logger.child({ module: 'keeper' }) })
   }
-  const node = new OracleNode(config, { logger, privateKey: hexToBytes(key as Hex, 'keyFile'), chains, keeper: keeper as unknown as LiquidationKeeper })
+  const node = new OracleNode(config, { logger, privateKey: hexToBytes(key as Hex, 'keyFile'), chains, keeper })
   await node.start()
   let stopping = false
   const shutdown = (signal: string): void => {
