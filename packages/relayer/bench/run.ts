@@ -33,6 +33,7 @@ async function scenario(name: string, ratePerSec: number) {
   const rows: Row[][] = nodes.map(() => [])
   const rss: number[][] = nodes.map(() => [])
   const cpu0: number[] = nodes.map(() => 0)
+  const heap: number[] = nodes.map(() => 0)
   const cpuAtComplete: number[] = nodes.map(() => NaN)
   try {
     const ready = nodes.map((n, i) => {
@@ -40,12 +41,13 @@ async function scenario(name: string, ratePerSec: number) {
       children.push(child)
       const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, deliver: false }], watcher: { pollMs: 10 } })
       return new Promise<void>((resolve, reject) => {
-        child.on('message', (m: { type: string; rows?: Row[]; rss?: number; cpuMs?: number }) => {
+        child.on('message', (m: { type: string; rows?: Row[]; rss?: number; heap?: number; cpuMs?: number }) => {
           if (m.type === 'ready') resolve()
           if (m.type === 'cpu0') cpu0[i] = m.cpuMs!
           if (m.type === 'rows') {
             rows[i]!.push(...m.rows!)
             rss[i]!.push(m.rss!)
+            heap[i] = Math.max(heap[i]!, m.heap ?? 0)
             if (Number.isNaN(cpuAtComplete[i]!) && new Set(rows[i]!.map((x) => x[0])).size >= TOTAL) cpuAtComplete[i] = m.cpuMs!
           }
         })
@@ -71,7 +73,7 @@ async function scenario(name: string, ratePerSec: number) {
         vaasPerSecond: round(r.length / ((last - t0) / 1000)),
         latencyMs: { p50: round(pct(lat, 50)), p99: round(pct(lat, 99)) },
         fetchToVaaMs: { p50: round(pct(own, 50)), p99: round(pct(own, 99)), n: own.length },
-        rssMB: { max: round(Math.max(...rss[i]!) / 2 ** 20), steady: round(steadyRss[i]! / 2 ** 20) },
+        rssMB: { max: round(Math.max(...rss[i]!) / 2 ** 20), steady: round(steadyRss[i]! / 2 ** 20), maxHeapUsed: round(heap[i]! / 2 ** 20) },
         cpuMsPerVaa: round((cpuAtComplete[i]! - cpu0[i]!) / TOTAL, 3),
       }
     })

@@ -14,7 +14,7 @@ describe('Watcher', () => {
   let signed: ObservedMessage[]
   let reobs: [number, string, bigint, bigint][]
   let m: ReturnType<typeof metrics>
-  const make = () => new Watcher({}, {
+  const make = () => new Watcher({ cursorPersistMs: 0 }, {
     adapter: chain, store: env.store, metrics: m, log: silent,
     sign: async (msg) => { signed.push(msg) },
     requestReobservation: (c, e, f, t) => reobs.push([c, e, f, t]),

@@ -11,6 +11,8 @@ export type WatcherInit = {
   startHeight?: bigint
   /** Most blocks fetched by one getMessages call. @default 1000 */
   maxRange?: bigint
+  /** Least time between two cursor writes (the cursor is also written on stop). @default 1000 */
+  cursorPersistMs?: number
 }
 
 export type WatcherComponents = {
@@ -45,6 +47,9 @@ export class Watcher {
   readonly #nextSeq = new Map<string, bigint>()
   #scanned = -1n
   #cursor = -1n
+  #persisted = -1n
+  #persistedAt = 0
+  readonly #cursorPersistMs: number
   #timer: NodeJS.Timeout | undefined
   #running = false
   #tick: Promise<void> = Promise.resolve()
@@ -54,6 +59,7 @@ export class Watcher {
     this.#pollMs = init.pollMs ?? 500
     this.#maxRange = init.maxRange ?? 1000n
     this.#startHeight = init.startHeight ?? 0n
+    this.#cursorPersistMs = init.cursorPersistMs ?? 1000
   }
 
   get chainId(): number {
@@ -67,6 +73,7 @@ export class Watcher {
   async start(): Promise<void> {
     const saved = await this.#c.store.get<string>(K.cursor(this.chainId))
     this.#cursor = saved === undefined ? this.#startHeight - 1n : BigInt(saved)
+    this.#persisted = this.#cursor
     this.#scanned = this.#cursor
     this.#running = true
     const loop = (): void => {
@@ -84,6 +91,7 @@ export class Watcher {
     this.#running = false
     clearTimeout(this.#timer)
     await this.#tick
+    await this.#advanceCursor(true)
   }
 
   /** One scan/sign step (public for tests that drive time themselves). */
@@ -162,15 +170,22 @@ export class Watcher {
     if (failure !== undefined) throw failure
   }
 
-  async #advanceCursor(): Promise<void> {
+  /**
+   * Moves the cursor to just below the lowest held message. It is persisted at most every
+   * `cursorPersistMs` (and on stop): a cursor that lags only makes a restart rescan blocks whose
+   * messages are already signed, which is idempotent; it never skips one.
+   */
+  async #advanceCursor(force = false): Promise<void> {
     let lowestHeld = this.#scanned + 1n
     for (const m of this.#held.values()) if (m.height < lowestHeld) lowestHeld = m.height
     const cursor = lowestHeld - 1n
-    if (cursor !== this.#cursor) {
-      this.#cursor = cursor
-      await this.#c.store.commit([{ type: 'put', key: K.cursor(this.chainId), value: String(cursor) }])
-      this.#c.metrics.watcherHeight.set({ chain: String(this.chainId) }, Number(cursor))
-    }
+    if (cursor < this.#cursor && !force) return
+    this.#cursor = cursor
+    this.#c.metrics.watcherHeight.set({ chain: String(this.chainId) }, Number(cursor))
+    if (cursor === this.#persisted || (!force && Date.now() - this.#persistedAt < this.#cursorPersistMs)) return
+    await this.#c.store.commit([{ type: 'put', key: K.cursor(this.chainId), value: String(cursor) }])
+    this.#persisted = cursor
+    this.#persistedAt = Date.now()
   }
 }
 
