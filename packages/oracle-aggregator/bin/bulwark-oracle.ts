@@ -9,12 +9,35 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { hexToBytes } from '@bulwark/core'
 import pino from 'pino'
-import { ConfigError, parseConfig } from '../src/config.js'
+import { buildChains, keeperConfigOf, type ChainFiles } from '../src/chains/build-chains.js'
+import { ConfigError, parseConfig, type OracleConfig } from '../src/config.js'
+import { LiquidationKeeper } from '../src/services/keeper/keeper.js'
 import { OracleNode } from '../src/services/node/oracle-node.js'
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? process.argv[i + 1] : undefined
+}
+
+/** A key file: hex (0x optional) or a JSON array of bytes (solana-keygen). */
+function readKey(file: string, field: string): Uint8Array {
+  const text = readFileSync(file, 'utf8').trim()
+  if (text.startsWith('[')) return Uint8Array.from(JSON.parse(text) as number[])
+  return hexToBytes((text.startsWith('0x') ? text : `0x${text}`) as `0x${string}`, field)
+}
+
+/** Reads the files each chain entry names, relative to the config's directory. */
+function chainFiles(config: OracleConfig, dir: string): ChainFiles[] {
+  return config.chains.map((c, i) => {
+    const at = (p: string) => resolve(dir, p)
+    try {
+      if (c.type === 'evm') return { deployment: JSON.parse(readFileSync(at(c.deployment), 'utf8')), key: readKey(at(c.senderKeyFile), `chains.${i}.senderKeyFile`) }
+      return { key: readKey(at(c.payerKeyFile), `chains.${i}.payerKeyFile`) }
+    } catch (e) {
+      if (e instanceof ConfigError) throw e
+      throw new ConfigError(`chains.${i}`, [(e as Error).message])
+    }
+  })
 }
 
 async function start(): Promise<void> {
@@ -27,7 +50,9 @@ async function start(): Promise<void> {
   const keyHex = process.env['BULWARK_ORACLE_KEY'] ?? (keyFile ? readFileSync(keyFile, 'utf8').trim() : undefined)
   if (!keyHex) throw new ConfigError('keyFile', ['set BULWARK_ORACLE_KEY or "keyFile" in the config'])
   const logger = pino({ level: config.logLevel, base: { service: 'bulwark-oracle' } })
-  const node = new OracleNode(config, { logger, privateKey: hexToBytes(keyHex, 'BULWARK_ORACLE_KEY') })
+  const { chains, keeperChains } = await buildChains(config.chains, chainFiles(config, resolve(path, '..')), config.keeper)
+  const keeper = config.keeper ? new LiquidationKeeper(keeperConfigOf(config.keeper), { chains: keeperChains, logger: logger.child({ module: 'keeper' }) }) : undefined
+  const node = new OracleNode(config, { logger, privateKey: hexToBytes(keyHex, 'BULWARK_ORACLE_KEY'), chains, ...(keeper ? { keeper } : {}) })
   await node.start()
   let stopping = false
   const shutdown = (signal: string) => {

@@ -33,6 +33,42 @@ const market = z.object({
   /** @default "3000000000000000000" */ maxMultiplier: wad.default(3n * 10n ** 18n),
 })
 
+/** A chain this node publishes to (and, if listed in keeper.chains, keeps). File paths are resolved by bin/, relative to the config file. */
+const chain = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('evm'),
+    /** Overrides the deployment file's rpcUrl. */
+    rpcUrl: url.optional(),
+    /** deployBulwark's deployment JSON (chainId, evmChainId, rpcUrl, contracts). */
+    deployment: z.string().min(1),
+    /** Hex private key that pays for price reports and liquidations. */
+    senderKeyFile: z.string().min(1),
+    name: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('solana'),
+    /** Wormhole chain id of the cluster. @default 1 */
+    chainId: z.number().int().min(1).max(0xffff).default(1),
+    rpcUrl: url,
+    /** @default rpcUrl with ws:// */
+    wsUrl: z.string().regex(/^wss?:\/\//).optional(),
+    /** The Bulwark program id (base58). */
+    programId: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'expected a base58 program id'),
+    /** Fee payer: a 32-byte ed25519 seed in hex, or a solana-keygen JSON array of 64 bytes. */
+    payerKeyFile: z.string().min(1),
+    name: z.string().optional(),
+  }),
+])
+
+const keeper = z.object({
+  /** Chain ids (Wormhole) whose margin engines are kept; each must be an `evm` chain above (they report account events). */
+  chains: z.array(z.number().int().min(1).max(0xffff)).min(1),
+  assets: z.array(z.object({ originChain: z.number().int().min(1).max(0xffff), asset: hex32, decimals: z.number().int().min(0).max(36), weight: wad, pendingWeight: wad.optional(), priceMarketId: z.number().int().min(0).max(0xffffffff) })),
+  markets: z.array(z.object({ marketId: z.number().int().min(0).max(0xffffffff), imf: wad, mmf: wad })).min(1),
+  /** Liquidations in flight per chain. 1 keeps one sender key's nonces sequential. @default 1 */
+  maxInFlightPerChain: z.number().int().min(1).max(64).default(1),
+})
+
 export const configSchema = z.object({
   /** This node's index in the oracle signer set. */
   guardianIndex: z.number().int().min(0).max(18),
@@ -58,6 +94,10 @@ export const configSchema = z.object({
     })
     .default({ deviationBps: 50, multiplierDeviationBps: 500, heartbeatSeconds: 3600 }),
   markets: z.array(market).min(1),
+  /** Chains to publish to. @default [] (aggregate and sign only) */
+  chains: z.array(chain).default([]),
+  /** Liquidation keeper on some of those chains. @default none */
+  keeper: keeper.optional(),
   /** Log level. @default info */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -65,6 +105,8 @@ export const configSchema = z.object({
 export type OracleConfig = z.infer<typeof configSchema>
 export type OracleConfigInput = z.input<typeof configSchema>
 export type SourceConfig = z.infer<typeof source>
+export type ChainConfig = z.infer<typeof chain>
+export type KeeperSectionConfig = z.infer<typeof keeper>
 
 /** Thrown for an invalid config; `field` is the dotted path of the first problem. */
 export class ConfigError extends Error {

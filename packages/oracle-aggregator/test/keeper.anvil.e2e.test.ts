@@ -1,8 +1,8 @@
 import { marginEngineAbi } from '@bulwark/contracts-evm'
-import { addressOfPrivateKey, buildSignedVaa, encodePayload, WAD, type Hex } from '@bulwark/core'
+import { addressOfPrivateKey, WAD, type Hex } from '@bulwark/core'
 import { testGuardianKeys } from '@bulwark/core/testing'
 import pino from 'pino'
-import { pad, parseEventLogs, toHex } from 'viem'
+import { pad, parseEventLogs } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EvmKeeperChain } from '../src/chains/evm-keeper-chain.js'
@@ -10,11 +10,9 @@ import { LiquidationKeeper, type LiquidationRecord } from '../src/services/keepe
 import type { KeeperConfig } from '../src/services/keeper/types.js'
 import { ANVIL_KEY_1, ANVIL_KEY_2, bytes32, EvmStack } from './helpers/evm-stack.js'
 import { OracleNetwork } from './helpers/oracle-network.js'
+import { creditAndOpen, REMOTE, REMOTE_VAULT, traders as traderSet, USDC } from './helpers/traders.js'
 
 const CHAIN = 10002
-const REMOTE = 10003
-const REMOTE_VAULT: Hex = pad('0xbeef', { size: 32 })
-const USDC: Hex = pad('0xa0b8', { size: 32 })
 const ETH = 1
 const USD = 100
 const guardians = testGuardianKeys(4, 'oracle-aggregator-guardians')
@@ -29,11 +27,9 @@ const keeperConfig: KeeperConfig = {
 }
 /** Traders: 1,000 USDC each, long ETH at 2,000 with these leverages (x10). */
 const LEVERAGE = [20, 50, 80, 90, 95]
-const traderKeys = LEVERAGE.map((_, i) => pad(toHex(0x7000 + i), { size: 32 }))
-const traders = traderKeys.map((k) => bytes32(privateKeyToAccount(k).address))
+const { keys: traderKeys, accounts: traders } = traderSet(LEVERAGE.length)
 let stack: EvmStack
 let chainNow = 0
-let seq = 0n
 
 const engineRead = <T>(functionName: string, args: unknown[]) => stack.pub.readContract({ address: stack.deployment.contracts.engine, abi: marginEngineAbi, functionName, args } as never) as Promise<T>
 const health = (a: Hex) => engineRead<{ health: bigint; mmReq: bigint }>('health', [a])
@@ -77,16 +73,7 @@ beforeAll(async () => {
   })
   await network.start(() => [stack.adapter()])
   await publish('2000')
-  const relayer = stack.adapter()
-  for (const [i, key] of traderKeys.entries()) {
-    const payload = encodePayload({ type: 'CollateralLocked', destinationChain: CHAIN, account: traders[i]!, asset: USDC, amount: 1_000n * 10n ** 6n, depositor: traders[i]! })
-    const now = await stack.now()
-    await relayer.submitVaa(buildSignedVaa({ timestamp: now, nonce: 0, emitterChain: REMOTE, emitterAddress: REMOTE_VAULT, sequence: seq++, consistencyLevel: 1, payload }, 0, guardians.slice(0, 3)))
-    const w = stack.wallet(key)
-    await stack.setBalance(w.account.address, 10n ** 19n)
-    const size = (BigInt(LEVERAGE[i]!) * 1_000n * WAD) / 10n / 2_000n
-    await stack.pub.waitForTransactionReceipt({ hash: await w.writeContract({ address: stack.deployment.contracts.engine, abi: marginEngineAbi, functionName: 'trade', args: [ETH, size] }) })
-  }
+  await creditAndOpen(stack, { guardians, keys: traderKeys, leverageX10: LEVERAGE, usdc: 1_000n, market: ETH, price: 2_000n })
 }, 120_000)
 afterAll(async () => {
   await network.stop()

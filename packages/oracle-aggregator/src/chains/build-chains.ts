@@ -1,0 +1,49 @@
+import type { BulwarkDeployment } from '@bulwark/contracts-evm'
+import type { ChainAdapter, Hex } from '@bulwark/core'
+import { SolanaAdapter } from '@bulwark/solana-adapter'
+import { address, createKeyPairSignerFromBytes, createKeyPairSignerFromPrivateKeyBytes } from '@solana/kit'
+import { ConfigError, type ChainConfig, type KeeperSectionConfig } from '../config.js'
+import type { KeeperChain, KeeperConfig } from '../services/keeper/types.js'
+import { EvmKeeperChain } from './evm-keeper-chain.js'
+
+/** What bin/ read from the files a chain entry names (the library never touches files). */
+export type ChainFiles = { deployment?: BulwarkDeployment; key: Uint8Array }
+
+export type BuiltChains = {
+  /** Every chain, in config order: the publisher's targets. */
+  chains: ChainAdapter[]
+  /** The keeper's chains (keeper.chains), which report account events. */
+  keeperChains: KeeperChain[]
+}
+
+const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString('hex')}`
+
+/** Builds the chain adapters of `chains` (EVM: deployment + rpc url; Solana: rpc url + program id). */
+export async function buildChains(chains: readonly ChainConfig[], files: readonly ChainFiles[], keeper?: KeeperSectionConfig): Promise<BuiltChains> {
+  const out: ChainAdapter[] = []
+  for (const [i, c] of chains.entries()) {
+    const f = files[i]!
+    if (c.type === 'evm') {
+      if (!f.deployment) throw new ConfigError(`chains.${i}.deployment`, ['no deployment read'])
+      if (f.key.length !== 32) throw new ConfigError(`chains.${i}.senderKeyFile`, [`expected a 32-byte key, got ${f.key.length} bytes`])
+      out.push(new EvmKeeperChain({ deployment: f.deployment, privateKey: hex(f.key), ...(c.rpcUrl ? { rpcUrl: c.rpcUrl } : {}), ...(c.name ? { name: c.name } : {}) }))
+    } else {
+      if (f.key.length !== 32 && f.key.length !== 64) throw new ConfigError(`chains.${i}.payerKeyFile`, [`expected a 32-byte seed or 64-byte keypair, got ${f.key.length} bytes`])
+      const payer = f.key.length === 32 ? await createKeyPairSignerFromPrivateKeyBytes(f.key) : await createKeyPairSignerFromBytes(f.key)
+      const wsUrl = c.wsUrl ?? c.rpcUrl.replace(/^http/, 'ws')
+      out.push(new SolanaAdapter({ chainId: c.chainId, rpcUrl: c.rpcUrl, wsUrl, programId: address(c.programId), payer, ...(c.name ? { name: c.name } : {}) }))
+    }
+  }
+  const keeperChains = (keeper?.chains ?? []).map((id, i) => {
+    const ch = out.find((a) => a.chainId === id)
+    if (!ch) throw new ConfigError(`keeper.chains.${i}`, [`chain ${id} is not in "chains"`])
+    if (typeof ch.getAccountChanges !== 'function') throw new ConfigError(`keeper.chains.${i}`, [`chain ${id} (${ch.name}) reports no account events (getAccountChanges)`])
+    return ch as KeeperChain
+  })
+  return { chains: out, keeperChains }
+}
+
+/** The keeper section as the keeper's config. */
+export function keeperConfigOf(k: KeeperSectionConfig): KeeperConfig {
+  return { assets: k.assets.map((a) => ({ ...a, asset: a.asset as Hex })), markets: k.markets, maxInFlightPerChain: k.maxInFlightPerChain }
+}
