@@ -62,6 +62,10 @@ async function main(): Promise<number> {
   if (readdirSync(dataDir).length > 0) throw new Error(`run folder ${dataDir} is not empty (each run makes new keys): pick another --data-dir`)
   const log = (l: string) => console.log(l)
   const supervisor = new Supervisor({ progress: log })
+  // last resort if this process exits on a path that skipped stop(): kill every group it started
+  process.on('exit', () => {
+    for (const p of supervisor.processes) if (p.running) try { process.kill(-p.pid, 'SIGKILL') } catch { /* already gone */ }
+  })
   let devnet: Devnet | undefined
   let stopping: Promise<void> | undefined
   const stop = (why: string) => (stopping ??= (async () => {
@@ -75,7 +79,10 @@ async function main(): Promise<number> {
   devnet = await startDevnet({ profile, profileName: name, dataDir, progress: log, supervisor })
   log(summary(devnet))
   if (cmd === 'scenario') {
-    const r = await runCrash(devnet, { progress: log })
+    const r = await runCrash(devnet, { progress: log }).catch(async (e: unknown) => {
+      await stop('scenario error')
+      throw e
+    })
     log(r.table)
     log(r.ok ? 'scenario crash: every invariant held' : `scenario crash FAILED:\n  ${r.failures.join('\n  ')}`)
     if (!values.keep || interrupted) {

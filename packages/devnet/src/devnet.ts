@@ -79,7 +79,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     say(`status page: ${pageUrl}`)
     state.phase = 'starting chains'
     let t = Date.now()
-    say(`[1/6] chains: ${p.chains.length} anvil${p.solana ? ' + Solana (litesvm)' : ''}; keys for ${p.relayers} relayers and ${p.oracles} oracle nodes`)
+    say(`[1/6] chains: ${p.chains.length} anvil${p.solana ? ' (Solana requested: not available yet in the devnet)' : ''}; keys for ${p.relayers} relayers and ${p.oracles} oracle nodes`)
     const anvils = p.chains.map(async (c) => {
       const port = await ports.next()
       await sup.start(anvilService({ name: c.name, port, evmChainId: c.evmChainId, blockTime: 0, logFile: join(logDir, `${c.name}.log`) }, p.healthTimeoutMs))
@@ -87,7 +87,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     })
     const [chainPlans, relayerPlans, oraclePlans] = await Promise.all([Promise.all(anvils), planRelayers(p.relayers, o.dataDir, ports), planOracles(p.oracles, o.dataDir, ports)])
     lap('chainsAndKeys', t)
-    if (p.solana) state.notAvailable.push('Solana: the devnet does not start it yet')
+    if (p.solana) state.notAvailable.push('Solana: the devnet does not start bulwark-solana-rpc yet, and the relayer config has no Solana chain kind, so the SPL leg of the crash is skipped')
 
     state.phase = 'deploying contracts'
     t = Date.now()
