@@ -3,17 +3,17 @@ import { createPublicClient, createWalletClient, http, type Address, type Public
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAnvil, type Anvil } from '../../../test/helpers/anvil.js'
+import { startAnvil, type AnvilHandle } from '@bulwark/contracts-evm'
 import { mockV3Aggregator } from '../../../test/helpers/mock-v3-aggregator.js'
 import { ChainlinkSource } from './chainlink.js'
 
 // anvil's first default account (public test key)
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
-let anvil: Anvil
+let anvil: AnvilHandle
 let client: PublicClient
 let feed: Address
 const { abi, bytecode } = mockV3Aggregator()
-const wallet = () => createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(anvil.rpcUrl) })
+const wallet = () => createWalletClient({ account: privateKeyToAccount(DEV_KEY), chain: foundry, transport: http(anvil.url) })
 
 async function write(functionName: 'updateAnswer' | 'updateRoundData', args: readonly unknown[]) {
   const hash = await wallet().writeContract({ address: feed, abi, functionName, args })
@@ -23,7 +23,7 @@ const chainNow = async () => Number((await client.getBlock()).timestamp)
 
 beforeAll(async () => {
   anvil = await startAnvil()
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) }) as PublicClient
+  client = createPublicClient({ chain: foundry, transport: http(anvil.url) }) as PublicClient
   const hash = await wallet().deployContract({ abi, bytecode, args: [8, 3_030_012_345_678n] })
   feed = (await client.waitForTransactionReceipt({ hash })).contractAddress!
 })
