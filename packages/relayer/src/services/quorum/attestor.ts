@@ -30,6 +30,8 @@ type Pending = { body: Uint8Array; sigs: Map<number, Uint8Array>; since: number;
 
 /** Most bodies held in memory while waiting for a quorum (oldest evicted; they stay in the store). */
 const MAX_PENDING = 50_000
+/** Most digests remembered as done (oldest forgotten: a late signature then costs a store read). */
+const MAX_DONE = 200_000
 
 /**
  * Signs what the watchers saw, collects peers' signatures and assembles a VAA at quorum.
@@ -154,7 +156,7 @@ export class Attestor {
   /** Stores a quorum VAA received from a peer (already verified against the guardian set). */
   async addPeerVaa(vaa: Uint8Array, digest: Hex): Promise<boolean> {
     if (this.#done.has(digest) || (await this.#c.store.get(K.vaa(digest))) !== undefined) return false
-    this.#done.add(digest)
+    this.#markDone(digest)
     const record: VaaRecord = { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'peer' }
     await this.#finish(digest, record)
     this.#c.metrics.vaasReceived.inc()
@@ -228,16 +230,21 @@ export class Attestor {
     if (p === undefined || p.assembling || p.sigs.size < this.#c.guardians.quorum) return
     p.assembling = true
     if ((await this.#c.store.get(K.vaa(digest))) !== undefined) {
-      this.#done.add(digest)
+      this.#markDone(digest)
       this.#pending.delete(digest)
       return
     }
     const sigs = [...p.sigs].map(([guardianIndex, signature]) => ({ guardianIndex, signature }))
     const vaa = assembleVaa(p.body, this.#c.guardians.setIndex, sigs)
-    this.#done.add(digest)
+    this.#markDone(digest)
     if (p.sigs.has(this.#c.index)) this.#c.metrics.latency.observe((Date.now() - p.since) / 1000)
     this.#c.metrics.vaasAssembled.inc()
     await this.#finish(digest, { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'quorum' })
+  }
+
+  #markDone(digest: Hex): void {
+    this.#done.add(digest)
+    if (this.#done.size > MAX_DONE) this.#done.delete(this.#done.values().next().value!)
   }
 
   async #finish(digest: Hex, record: VaaRecord): Promise<void> {
