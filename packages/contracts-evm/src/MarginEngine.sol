@@ -7,6 +7,7 @@ import {BreakerLib} from "./libraries/BreakerLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {PayloadLib} from "./libraries/PayloadLib.sol";
 import {RiskLib} from "./libraries/RiskLib.sol";
+import {RateWindowLib} from "./libraries/RateWindowLib.sol";
 
 /// @title MarginEngine — cross-margin risk engine crediting remote collateral from VAAs
 /// @notice Credits CollateralLocked VAAs from registered vault emitters (each once), opens and
@@ -21,6 +22,8 @@ contract MarginEngine is EngineState {
     event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
     event PositionChanged(bytes32 indexed account, uint32 indexed marketId, int256 size, uint256 entryPrice, int256 realizedPnl, uint256 fee);
     event WithdrawalApproved(bytes32 indexed account, uint64 indexed withdrawalId, uint8 assetId, uint128 amount, bytes32 recipient);
+    /// @notice The origin vault released withdrawal `withdrawalId` (its CollateralReleased VAA `sequence`).
+    event WithdrawalFinalized(uint64 indexed withdrawalId, uint16 originChain, uint64 sequence);
     event Liquidated(bytes32 indexed account, address indexed liquidator, int256 realizedPnl, uint256 penaltyCharged, uint256 badDebt, uint256 socialized);
 
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_)
@@ -48,17 +51,17 @@ contract MarginEngine is EngineState {
         bytes32 emitter;
         uint64 seq;
         uint256 p = o + 51; // payload start
-        uint256 w;
+        uint256 head;
         assembly ("memory-safe") {
             let base := add(vaa.offset, o)
             emitterChain := shr(240, calldataload(add(base, 8)))
             emitter := calldataload(add(base, 10))
             seq := shr(192, calldataload(add(base, 42)))
-            w := calldataload(add(vaa.offset, p))
+            head := calldataload(add(vaa.offset, p))
         }
         // Fast path header check; anything unusual goes through the strict decoder for the precise error.
-        if (vaa.length - p != 116 || w >> 240 != 0x0101) PayloadLib.decodeCollateralLocked(vaa[p:]);
-        if (uint16(w >> 224) != chainId) revert WrongDestinationChain();
+        if (vaa.length - p != 116 || head >> 240 != 0x0101) PayloadLib.decodeCollateralLocked(vaa[p:]);
+        if (uint16(head >> 224) != chainId) revert WrongDestinationChain();
         bytes32 account;
         bytes32 token;
         uint128 amount;
@@ -70,8 +73,8 @@ contract MarginEngine is EngineState {
         }
 
         bytes32 key = _emitterKey(emitterChain, emitter);
-        ChainState memory cs = chains[key];
-        if (!cs.registered) revert UnknownEmitter();
+        RateWindowLib.Window memory w = chains[key];
+        if (w.limit == 0) revert UnknownEmitter();
         uint256 word = _replay[key][seq >> 8];
         uint256 bit = 1 << (seq & 255);
         if (word & bit != 0) revert VaaAlreadyConsumed();
@@ -79,62 +82,66 @@ contract MarginEngine is EngineState {
         AssetSlot memory a = assetSlots[emitterChain][token];
         if (a.id == 0) revert UnknownAsset();
 
-        uint48 usd = _notionalUsd(amount, a);
-        _decay(cs);
-        bool queued = cs.qHead != cs.qTail || usd > cs.largeTransfer || uint256(cs.used) + usd > cs.limit;
+        uint256 usd = _notionalUsd(amount, a);
+        _roll(w, key);
+        bool queued = w.queued != 0 || usd > w.largeTransfer || !RateWindowLib.fits(w, usd);
 
         _replay[key][seq >> 8] = word | bit;
         a.credited += amount;
-        assetSlots[emitterChain][token].credited = a.credited;
+        assetSlots[emitterChain][token] = a;
         uint256 bal = _balances[account][a.id];
         if (bal == 0) assetMask[account] |= 1 << a.id;
         if (queued) {
-            queue[emitterChain][cs.qTail] = Queued(account, amount, a.id, usd, uint32(block.timestamp));
-            emit CollateralQueued(account, a.id, amount, emitterChain, cs.qTail);
-            cs.qTail++;
+            uint32 index = _enqueue(emitterChain, Queued(account, amount, a.id, uint48(usd), uint32(block.timestamp)));
+            ++w.queued;
             _balances[account][a.id] = bal + (uint256(amount) << 128);
+            emit CollateralQueued(account, a.id, amount, emitterChain, index);
         } else {
-            cs.used += usd;
+            w.current += uint48(usd); // fits: prior + current + usd <= limit < 2^48
             _balances[account][a.id] = bal + amount;
             emit CollateralCredited(account, a.id, amount);
         }
-        chains[key] = cs;
+        chains[key] = w;
     }
 
-    /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now fit.
+    function _enqueue(uint16 originChain, Queued memory q) private returns (uint32 index) {
+        QueuePtr storage ptr = queuePtr[originChain];
+        index = ptr.tail++;
+        queue[originChain][index] = q;
+    }
+
+    /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now
+    ///         fit the rolling window (a large transfer only by delay). Released notional is booked
+    ///         into the window like an admitted credit.
     /// @return released number of entries moved from pending to active (0 when none is due).
     function releaseQueued(uint16 originChain, uint256 max) external returns (uint256 released) {
         bytes32 key = _emitterKey(originChain, emitterOf[originChain]);
-        ChainState memory cs = chains[key];
-        if (!cs.registered) revert UnknownEmitter();
-        _decay(cs);
-        while (cs.qHead != cs.qTail && released < max) {
-            Queued memory q = queue[originChain][cs.qHead];
+        RateWindowLib.Window memory w = chains[key];
+        if (w.limit == 0) revert UnknownEmitter();
+        _roll(w, key);
+        QueuePtr memory ptr = queuePtr[originChain];
+        while (ptr.head != ptr.tail && released < max) {
+            Queued memory q = queue[originChain][ptr.head];
             bool due = block.timestamp >= uint256(q.queuedAt) + queueDelay;
-            bool fits = q.notional <= cs.largeTransfer && uint256(cs.used) + q.notional <= cs.limit;
-            if (!due && !fits) break;
-            cs.used = uint256(cs.used) + q.notional > type(uint48).max ? type(uint48).max : cs.used + q.notional;
+            if (!due && (q.notional > w.largeTransfer || !RateWindowLib.fits(w, q.notional))) break;
+            RateWindowLib.add(w, q.notional);
             _balances[q.account][q.assetId] = _balances[q.account][q.assetId] - (uint256(q.amount) << 128) + q.amount;
-            delete queue[originChain][cs.qHead];
-            emit QueueReleased(originChain, cs.qHead, q.account, q.assetId, q.amount);
+            delete queue[originChain][ptr.head];
+            emit QueueReleased(originChain, ptr.head, q.account, q.assetId, q.amount);
             emit CollateralCredited(q.account, q.assetId, q.amount);
-            cs.qHead++;
-            released++;
+            ++ptr.head;
+            --w.queued;
+            ++released;
         }
-        chains[key] = cs;
+        queuePtr[originChain] = ptr;
+        chains[key] = w;
     }
 
-    /// @dev Governor notional in whole USD, rounded up (counts against the limit in the protocol's favour).
-    function _notionalUsd(uint128 amount, AssetSlot memory a) private pure returns (uint48) {
-        uint256 usd = MathLib.mulDivUp(amount, a.govPriceE8, 10 ** (uint256(a.decimals) + 8));
-        return usd > type(uint48).max ? type(uint48).max : uint48(usd);
-    }
-
-    /// @dev Linear refill: capacity returns at `limit` per RATE_WINDOW seconds.
-    function _decay(ChainState memory cs) private view {
-        uint256 freed = uint256(cs.limit) * (block.timestamp - cs.lastUpdate) / RATE_WINDOW;
-        cs.used = freed >= cs.used ? 0 : uint48(cs.used - freed);
-        cs.lastUpdate = uint32(block.timestamp);
+    /// @dev Governor notional in whole USD, rounded up (counts against the limit in the protocol's
+    ///      favour), saturating at 2^48 - 1 (above any limit).
+    function _notionalUsd(uint128 amount, AssetSlot memory a) private pure returns (uint256 usd) {
+        usd = MathLib.mulDivUp(amount, a.govPriceE8, 10 ** (uint256(a.decimals) + 8));
+        if (usd > RateWindowLib.MAX) usd = RateWindowLib.MAX;
     }
 
     // ------------------------------------------------------------------ trading
@@ -196,8 +203,40 @@ contract MarginEngine is EngineState {
         RiskLib.Health memory h = _health(account, BreakerLib.OP_WITHDRAW);
         if (h.equity < MathLib.toInt(h.imReq)) revert InsufficientMargin();
         withdrawalId = nextWithdrawalId++;
+        _withdrawals[withdrawalId] = _withdrawalHash(info.chain, info.token, amount, recipient);
         _publish(PayloadLib.encode(PayloadLib.WithdrawalApproved(info.chain, account, info.token, amount, recipient, withdrawalId)));
         emit WithdrawalApproved(account, withdrawalId, assetId, amount, recipient);
+    }
+
+    /// @notice Consumes a CollateralReleased VAA from the registered vault of the withdrawal's origin
+    ///         chain and marks the withdrawal finalized. Each VAA once (VaaAlreadyConsumed), each
+    ///         withdrawal once (VaaAlreadyConsumed); the release must match the approval
+    ///         (chain, asset, amount, recipient), else InvalidParameter.
+    function finalizeWithdrawal(bytes calldata vaa) external {
+        VaaBody memory b = _parseAndVerify(vaa);
+        bytes32 key = _emitterKey(b.emitterChain, b.emitterAddress);
+        if (emitterOf[b.emitterChain] != b.emitterAddress || b.emitterAddress == 0) revert UnknownEmitter();
+        PayloadLib.CollateralReleased memory r = PayloadLib.decodeCollateralReleased(b.payload);
+        if (r.positionChain != chainId) revert WrongDestinationChain();
+        uint256 word = _replay[key][b.sequence >> 8];
+        uint256 bit = 1 << (b.sequence & 255);
+        if (word & bit != 0) revert VaaAlreadyConsumed();
+        bytes32 h = _withdrawals[r.withdrawalId];
+        if (h == FINALIZED) revert VaaAlreadyConsumed();
+        if (h == 0 || h != _withdrawalHash(b.emitterChain, r.asset, r.amount, r.recipient)) revert InvalidParameter();
+
+        _replay[key][b.sequence >> 8] = word | bit;
+        _withdrawals[r.withdrawalId] = FINALIZED;
+        emit WithdrawalFinalized(r.withdrawalId, b.emitterChain, b.sequence);
+    }
+
+    /// @notice Whether the origin vault's CollateralReleased for `withdrawalId` was consumed here.
+    function isFinalized(uint64 withdrawalId) external view returns (bool) {
+        return _withdrawals[withdrawalId] == FINALIZED;
+    }
+
+    function _withdrawalHash(uint16 chain, bytes32 token, uint128 amount, bytes32 recipient) private pure returns (bytes32) {
+        return keccak256(abi.encode(chain, token, amount, recipient));
     }
 
     // ------------------------------------------------------------------ liquidation

@@ -20,6 +20,10 @@ export type EvmAdapterOptions = {
 }
 
 const logMessagePublished = getAbiItem({ abi: collateralVaultAbi, name: 'LogMessagePublished' })
+/** MarginEngine events that change an account's margin state (credit, queue release, trade, withdrawal, liquidation). */
+const accountEvents = (['CollateralCredited', 'CollateralQueued', 'QueueReleased', 'PositionChanged', 'WithdrawalApproved', 'Liquidated'] as const).map(
+  (name) => getAbiItem({ abi: marginEngineAbi, name }),
+)
 
 /** ChainAdapter for an EVM chain running the Bulwark contracts (viem over JSON-RPC). */
 export class EvmChainAdapter implements ChainAdapter {
@@ -102,6 +106,8 @@ export class EvmChainAdapter implements ChainAdapter {
         return this.#pub.readContract({ address: engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [v.emitterChain, v.emitterAddress, v.sequence] })
       case 'WithdrawalApproved':
         return this.#pub.readContract({ address: vault, abi: collateralVaultAbi, functionName: 'isReleased', args: [v.sequence] })
+      case 'CollateralReleased':
+        return this.#pub.readContract({ address: engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [v.emitterChain, v.emitterAddress, v.sequence] })
       case 'PriceReport': {
         for (const e of p.prices) {
           const s = await this.readPrice(e.marketId)
@@ -128,13 +134,15 @@ export class EvmChainAdapter implements ChainAdapter {
         return this.#send(engine, marginEngineAbi as Abi, 'credit', arg)
       case 'WithdrawalApproved':
         return this.#send(vault, collateralVaultAbi as Abi, 'release', arg)
+      case 'CollateralReleased':
+        return this.#send(engine, marginEngineAbi as Abi, 'finalizeWithdrawal', arg)
       case 'PriceReport':
         return this.#send(oracle, priceOracleAbi as Abi, 'submitPriceReport', arg)
       case 'GuardianSetUpgrade':
         await this.#send(vault, collateralVaultAbi as Abi, 'submitGuardianSetUpgrade', arg)
         return this.#send(engine, marginEngineAbi as Abi, 'submitGuardianSetUpgrade', arg)
       default:
-        throw new core.InvalidParameterError(`no contract on chain ${this.chainId} consumes ${p.type}`, { field: 'vaa' })
+        throw new core.InvalidParameterError(`no contract on chain ${this.chainId} consumes ${(p as { type: string }).type}`, { field: 'vaa' })
     }
   }
 
@@ -169,6 +177,25 @@ export class EvmChainAdapter implements ChainAdapter {
       snap.positions.push({ marketId: oracleId, size, entryPrice: entry })
     }
     return snap
+  }
+
+  /**
+   * Accounts (bytes32) whose margin state changed in blocks [fromHeight, toHeight], each once, in order
+   * of first change: credits (active or queued), queue releases, trades, withdrawals and liquidations
+   * (the liquidated account and, when a penalty was charged, the liquidator who received its share).
+   */
+  async getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]> {
+    if (fromHeight > toHeight) throw new core.InvalidParameterError(`fromHeight ${fromHeight} is after toHeight ${toHeight}`, { field: 'fromHeight' })
+    const head = await this.#pub.getBlockNumber({ cacheTime: 0 })
+    if (fromHeight > head) return []
+    const logs = await this.#pub.getLogs({ address: this.#d.contracts.engine, events: accountEvents, fromBlock: fromHeight, toBlock: toHeight < head ? toHeight : head })
+    const seen = new Set<Hex>()
+    for (const l of logs as { args: unknown }[]) {
+      const a = l.args as { account?: Hex; liquidator?: Address; penaltyCharged?: bigint }
+      if (a.account) seen.add(a.account.toLowerCase() as Hex)
+      if (a.liquidator && a.penaltyCharged) seen.add(pad(a.liquidator.toLowerCase() as Hex, { size: 32 }))
+    }
+    return [...seen]
   }
 
   async liquidate(account: Hex): Promise<SubmitResult> {

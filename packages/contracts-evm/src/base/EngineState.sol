@@ -5,6 +5,7 @@ import {GuardianVerifier} from "./GuardianVerifier.sol";
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
 import {IMessagePublisher} from "../interfaces/IMessagePublisher.sol";
 import {RiskLib} from "../libraries/RiskLib.sol";
+import {RateWindowLib} from "../libraries/RateWindowLib.sol";
 
 /// @title EngineState — MarginEngine storage, configuration and views
 /// @dev Layout is chosen for the credit path: one slot per (origin emitter) holds registration,
@@ -19,17 +20,11 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     uint8 internal constant PAUSE_WITHDRAW = 4;
     uint8 internal constant PAUSE_OPEN = 8;
     uint8 internal constant PAUSE_LIQUIDATE = 16;
-    uint256 internal constant RATE_WINDOW = 86_400;
 
-    /// @notice Per registered origin emitter: registration, governor state (whole USD), FIFO queue.
-    struct ChainState {
-        bool registered;
-        uint32 lastUpdate;
-        uint48 used;
-        uint48 limit;
-        uint48 largeTransfer;
-        uint32 qHead;
-        uint32 qTail;
+    /// @notice FIFO queue pointers of one origin chain (entries at [head, tail)).
+    struct QueuePtr {
+        uint32 head;
+        uint32 tail;
     }
 
     /// @notice Hot per-(origin chain, token) slot.
@@ -76,10 +71,16 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     IPriceOracle public immutable oracle;
     uint32 public immutable queueDelay;
 
-    mapping(bytes32 emitterKey => ChainState) public chains;
+    /// @notice Per registered origin emitter: rate limit (whole USD), current window, queue length.
+    mapping(bytes32 emitterKey => RateWindowLib.Window) public chains;
     mapping(uint16 chain => bytes32) public emitterOf;
     mapping(bytes32 emitterKey => mapping(uint256 word => uint256)) internal _replay;
     mapping(uint16 chain => mapping(uint32 => Queued)) public queue;
+    mapping(uint16 chain => QueuePtr) public queuePtr;
+    mapping(bytes32 emitterKey => uint256[5]) internal _buckets; // RateWindowLib ring
+    /// @dev withdrawalId => keccak(originChain, token, amount, recipient) while open, FINALIZED after release.
+    mapping(uint64 withdrawalId => bytes32) internal _withdrawals;
+    bytes32 internal constant FINALIZED = bytes32(uint256(1));
 
     mapping(uint16 chain => mapping(bytes32 token => AssetSlot)) public assetSlots;
     AssetInfo[256] public assetInfo;
@@ -131,7 +132,8 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
         if (chain == 0 || emitter == 0 || limitUsd == 0 || largeTransferUsd == 0) revert InvalidParameter();
         if (emitterOf[chain] != 0) revert InvalidParameter();
         emitterOf[chain] = emitter;
-        chains[_emitterKey(chain, emitter)] = ChainState(true, uint32(block.timestamp), 0, limitUsd, largeTransferUsd, 0, 0);
+        uint24 hour = uint24(block.timestamp / RateWindowLib.BUCKET);
+        chains[_emitterKey(chain, emitter)] = RateWindowLib.Window(limitUsd, largeTransferUsd, 0, 0, hour, 0);
         emit EmitterRegistered(chain, emitter, limitUsd, largeTransferUsd);
     }
 
@@ -180,6 +182,21 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     /// @notice Whether the CollateralLocked / CollateralReleased VAA (emitterChain, emitter, sequence) was consumed.
     function isConsumed(uint16 emitterChain, bytes32 emitter, uint64 sequence) external view returns (bool) {
         return _replay[_emitterKey(emitterChain, emitter)][sequence >> 8] & (1 << (sequence & 255)) != 0;
+    }
+
+    /// @notice Notional (whole USD) counted against `originChain`'s limit in the rolling window now.
+    function windowUsed(uint16 originChain) external view returns (uint256) {
+        bytes32 key = _emitterKey(originChain, emitterOf[originChain]);
+        return RateWindowLib.used(chains[key], _buckets[key]);
+    }
+
+    /// @dev Rolls the window of `key` to the current hour, writing the ring words that changed.
+    function _roll(RateWindowLib.Window memory w, bytes32 key) internal {
+        (uint256[5] memory words, uint256 dirty) = RateWindowLib.roll(w, _buckets[key]);
+        for (uint256 i; dirty != 0; ++i) {
+            if (dirty & 1 != 0) _buckets[key][i] = words[i];
+            dirty >>= 1;
+        }
     }
 
     function _emitterKey(uint16 chain, bytes32 emitter) internal pure returns (bytes32 k) {

@@ -32,6 +32,7 @@ abstract contract BulwarkFixture is VaaTestBase {
     uint8 internal usdcId;
     uint8 internal wethId;
     address internal admin = address(0xAD);
+    uint32 internal queueDelay = 3600; // engine's delay before a queued credit is released anyway
 
     function deploy(uint256 guardians) internal {
         vm.warp(T0);
@@ -46,7 +47,7 @@ abstract contract BulwarkFixture is VaaTestBase {
             PriceOracle.Config(ORACLE_CHAIN, ORACLE_EMITTER, 60, 5, admin),
             BreakerLib.Params(1500, 300, 600, 300, 120, 120)
         );
-        engine = new MarginEngine(verifierConfig(g), IPriceOracle(address(oracle)), admin, 3600);
+        engine = new MarginEngine(verifierConfig(g), IPriceOracle(address(oracle)), admin, queueDelay);
         vm.startPrank(admin);
         oracle.listMarket(ETH);
         oracle.listMarket(BTC);

@@ -1682,21 +1682,6 @@ export const marginEngineAbi = [
     ],
     "outputs": [
       {
-        "name": "registered",
-        "type": "bool",
-        "internalType": "bool"
-      },
-      {
-        "name": "lastUpdate",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "used",
-        "type": "uint48",
-        "internalType": "uint48"
-      },
-      {
         "name": "limit",
         "type": "uint48",
         "internalType": "uint48"
@@ -1707,12 +1692,22 @@ export const marginEngineAbi = [
         "internalType": "uint48"
       },
       {
-        "name": "qHead",
-        "type": "uint32",
-        "internalType": "uint32"
+        "name": "prior",
+        "type": "uint48",
+        "internalType": "uint48"
       },
       {
-        "name": "qTail",
+        "name": "current",
+        "type": "uint48",
+        "internalType": "uint48"
+      },
+      {
+        "name": "hour",
+        "type": "uint24",
+        "internalType": "uint24"
+      },
+      {
+        "name": "queued",
         "type": "uint32",
         "internalType": "uint32"
       }
@@ -1776,6 +1771,19 @@ export const marginEngineAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "finalizeWithdrawal",
+    "inputs": [
+      {
+        "name": "vaa",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -1957,6 +1965,25 @@ export const marginEngineAbi = [
       },
       {
         "name": "sequence",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isFinalized",
+    "inputs": [
+      {
+        "name": "withdrawalId",
         "type": "uint64",
         "internalType": "uint64"
       }
@@ -2302,6 +2329,30 @@ export const marginEngineAbi = [
   },
   {
     "type": "function",
+    "name": "queuePtr",
+    "inputs": [
+      {
+        "name": "chain",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "head",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "tail",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "registerEmitter",
     "inputs": [
       {
@@ -2509,6 +2560,25 @@ export const marginEngineAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "windowUsed",
+    "inputs": [
+      {
+        "name": "originChain",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "event",
@@ -2884,6 +2954,31 @@ export const marginEngineAbi = [
         "type": "bytes32",
         "indexed": false,
         "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "WithdrawalFinalized",
+    "inputs": [
+      {
+        "name": "withdrawalId",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "originChain",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "sequence",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
