@@ -77,11 +77,18 @@ async function withStore<T>(c: RelayerConfig, f: (s: Store) => Promise<T>): Prom
   }
 }
 
+/** Each chain's delivery secret from the environment variable its config names. */
+function chainSecrets(c: RelayerConfig): Map<number, string | undefined> {
+  return new Map(c.chains.map((ch) => {
+    const name = ch.kind === 'evm' ? ch.senderKeyEnv : ch.payerKeyEnv
+    return [ch.chainId, name ? process.env[name] : undefined]
+  }))
+}
+
 async function start(c: RelayerConfig): Promise<void> {
   const logger = pino({ level: c.log.level })
   const key = await guardianKeyOf(c)
-  const senderKeys = new Map(c.chains.map((ch) => [ch.chainId, ch.senderKeyEnv ? process.env[ch.senderKeyEnv] : undefined]))
-  const relayer = await startRelayer({ config: c, guardianKey: key, adapters: createAdapters(c, senderKeys), logger })
+  const relayer = await startRelayer({ config: c, guardianKey: key, adapters: await createAdapters(c, chainSecrets(c)), logger })
   let stopping = false
   const shutdown = (sig: string): void => {
     if (stopping) return

@@ -12,10 +12,21 @@ const GuardianKeySource = z.union([
   z.object({ env: z.string().min(1) }).strict(),
 ])
 
-const Chain = z
+/** Fields every chain kind shares. */
+const chainCommon = {
+  chainId,
+  name: z.string().min(1),
+  /** Watch this chain's emitters. @default true */
+  watch: z.boolean().default(true),
+  /** Deliver VAAs whose destination is this chain. @default true */
+  deliver: z.boolean().default(true),
+  /** First height (block or slot) scanned when there is no cursor. @default 0 */
+  startHeight: z.number().int().nonnegative().default(0),
+}
+
+const EvmChain = z
   .object({
-    chainId,
-    name: z.string().min(1),
+    ...chainCommon,
     kind: z.literal('evm'),
     rpcUrl: z.string().url(),
     /** The EVM chain id (eth_chainId). @default 31337 */
@@ -25,21 +36,33 @@ const Chain = z
     /** Blocks behind the head counted as `safe` / `finalized`. @default 2 / 4 */
     safeDepth: z.number().int().nonnegative().default(2),
     finalizedDepth: z.number().int().nonnegative().default(4),
-    /** Watch this chain's emitters. @default true */
-    watch: z.boolean().default(true),
-    /** Deliver VAAs whose destination is this chain. @default true */
-    deliver: z.boolean().default(true),
-    /** First height scanned when there is no cursor. @default 0 */
-    startHeight: z.number().int().nonnegative().default(0),
     /** Stuck delivery transactions: re-sent with the same nonce and fees +percent after afterMs, up to maxBumps times. */
     feeBump: z
       .object({ afterMs: z.number().int().min(100).default(15_000), percent: z.number().int().min(10).max(500).default(20), maxBumps: z.number().int().min(0).max(20).default(4) })
       .strict()
       .default({ afterMs: 15_000, percent: 20, maxBumps: 4 }),
-    /** Environment variable with the EVM key that pays for deliveries (read by bin/). */
+    /** Environment variable with the EVM key (0x + 32 bytes hex) that pays for deliveries (read by bin/). */
     senderKeyEnv: z.string().min(1).optional(),
   })
   .strict()
+
+const SolanaChain = z
+  .object({
+    ...chainCommon,
+    kind: z.literal('solana'),
+    rpcUrl: z.string().url(),
+    /** PubSub endpoint. @default rpcUrl with ws(s):// and port + 1 (where Solana clusters listen) */
+    wsUrl: z.string().url().optional(),
+    /** The Bulwark program id (base58); its id as bytes32 is the emitter the watcher follows. */
+    programId: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'expected a base58 program id'),
+    /** Consistency level reported on this chain's messages. @default 1 (finalized) */
+    consistencyLevel: z.number().int().min(0).max(255).default(1),
+    /** Environment variable with the payer's keypair: a JSON array of 64 bytes (solana-keygen file contents) or base58 (read by bin/). */
+    payerKeyEnv: z.string().min(1).optional(),
+  })
+  .strict()
+
+const Chain = z.discriminatedUnion('kind', [EvmChain, SolanaChain])
 
 export const ConfigSchema = z
   .object({
@@ -104,6 +127,9 @@ export const ConfigSchema = z
   })
 
 export type RelayerConfig = z.output<typeof ConfigSchema>
+export type ChainConfig = RelayerConfig['chains'][number]
+export type EvmChainConfig = Extract<ChainConfig, { kind: 'evm' }>
+export type SolanaChainConfig = Extract<ChainConfig, { kind: 'solana' }>
 export type RelayerConfigInput = z.input<typeof ConfigSchema>
 
 /** `chains[1].rpcUrl` style path of a zod issue. */

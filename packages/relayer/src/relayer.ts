@@ -1,11 +1,12 @@
 import './polyfill.js'
-import { hexToBytes, toBytes32, type ChainAdapter, type Hex } from '@bulwark/core'
+import { hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { RelayerConfig } from './config.js'
+import { emittersOf } from './chains.js'
 import { Guardians } from './crypto/guardians.js'
 import { InvalidConfigError } from './errors.js'
 import { DeliveryWorker, listDeadLetters } from './services/delivery/worker.js'
@@ -101,7 +102,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   const unfinished = await attestor.load()
 
   const allowed = config.guardians.map((g) => g.peerId)
-  const emitters = new Set(config.chains.flatMap((c) => [c.contracts.vault, c.contracts.engine].map((a) => `${c.chainId}/${toBytes32(a)}`)))
+  const emitters = new Set(config.chains.flatMap((c) => emittersOf(c).map((a) => `${c.chainId}/${a}`)))
   const node: P2PNode = await createP2PNode({
     privateKey: nodeKey,
     listen: config.p2p.listen,

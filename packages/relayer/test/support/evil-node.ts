@@ -15,6 +15,6 @@ import { GuardianKey, type GuardianSigner } from '../../src/services/signer/guar
 const config = parseConfig(JSON.parse(await readFile(process.argv[2]!, 'utf8')))
 const real = GuardianKey.fromHex(process.env['BULWARK_GUARDIAN_KEY']!)
 const evil: GuardianSigner = { address: real.address, secret: real.secret, sign: (digest) => real.sign(keccak256(digest)) }
-const senderKeys = new Map(config.chains.map((c) => [c.chainId, c.senderKeyEnv ? process.env[c.senderKeyEnv] : undefined]))
-const relayer = await startRelayer({ config, guardianKey: evil, adapters: createAdapters(config, senderKeys), logger: pino({ level: config.log.level }) })
+const senderKeys = new Map(config.chains.map((c) => [c.chainId, c.kind === 'evm' && c.senderKeyEnv ? process.env[c.senderKeyEnv] : undefined]))
+const relayer = await startRelayer({ config, guardianKey: evil, adapters: await createAdapters(config, senderKeys), logger: pino({ level: config.log.level }) })
 process.on('SIGTERM', () => void relayer.stop().then(() => process.exit(0)))

@@ -1,0 +1,100 @@
+import { NATIVE_TOKEN, collateralVaultAbi, deployBulwark, marginEngineAbi, startAnvil, toBytes32, type AnvilHandle, type BulwarkDeployment } from '@bulwark/contracts-evm'
+import { SolanaAdapter } from '@bulwark/solana-adapter'
+import { generateKeyPairSigner } from '@solana/kit'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createPublicClient, createWalletClient, http, parseEventLogs, type Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex } from '@bulwark/core'
+import { nodeConfigInput, planCluster, type ClusterNode } from './support/cluster.js'
+import { NodeProcess, anvilKey } from './support/e2e.js'
+import { PROGRAM, PROGRAM_EMITTER, SOLANA, newPayer, startSolanaChain, type SolanaChain } from './support/solana.js'
+
+/**
+ * EVM <-> Solana through `bulwark-relayer start --config` processes (4 nodes, generated config
+ * files, no library calls): a lock on the real Bulwark program (litesvm JSON-RPC) is credited by
+ * the engine on an anvil chain, and a lock in the anvil vault is credited by the program.
+ */
+const A = 10002
+const account = toBytes32('0x00000000000000000000000000000000000b0b00')
+
+async function until(what: string, cond: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+describe('relayer between Solana and an EVM chain (4 CLI processes)', () => {
+  let nodes: ClusterNode[]
+  let root: string
+  let anvil: AnvilHandle
+  let dep: BulwarkDeployment
+  let sol: SolanaChain
+  let reader: SolanaAdapter
+  let procs: NodeProcess[] = []
+  let miner: NodeJS.Timeout | undefined
+  const pub = () => createPublicClient({ transport: http(anvil.url) })
+
+  beforeAll(async () => {
+    ;({ nodes, root } = await planCluster(4))
+    const guardians = nodes.map((n) => n.key.address)
+    sol = await startSolanaChain(guardians)
+    anvil = await startAnvil({ chainId: 31337 })
+    dep = await deployBulwark({
+      rpcUrl: anvil.url, chainId: A, guardians, priceMarkets: [1],
+      vaultAssets: [{ token: NATIVE_TOKEN, cap: 10n ** 30n }],
+      assets: [{ chain: SOLANA, token: sol.mintId, priceMarket: 1, weight: 9n * 10n ** 17n, pendingWeight: 0n, decimals: 6, govPriceE8: 10n ** 8n }],
+      remoteVaults: [{ chain: SOLANA, address: PROGRAM_EMITTER, limitUsd: 10_000_000n, largeTransferUsd: 1_000_000n }],
+    })
+    await sol.registerEvmVault(A, toBytes32(dep.contracts.vault), toBytes32(NATIVE_TOKEN), 18)
+    miner = setInterval(() => void pub().request({ method: 'anvil_mine' as never, params: ['0x1'] as never }).catch(() => {}), 250)
+    reader = new SolanaAdapter({ chainId: SOLANA, rpcUrl: sol.server.url, wsUrl: sol.server.wsUrl, programId: PROGRAM, payer: await generateKeyPairSigner() })
+    for (const [i, node] of nodes.entries()) {
+      const payer = await newPayer()
+      await sol.fund(payer.signer.address)
+      const cfg = nodeConfigInput(nodes, i, {
+        guardianKey: { env: 'BULWARK_GUARDIAN_KEY' },
+        chains: [
+          { chainId: A, name: 'anvil', kind: 'evm', rpcUrl: anvil.url, evmChainId: 31337, contracts: dep.contracts, startHeight: Number(dep.startBlock), finalizedDepth: 3, senderKeyEnv: 'BULWARK_SENDER_KEY' },
+          { chainId: SOLANA, name: 'solana', kind: 'solana', rpcUrl: sol.server.url, wsUrl: sol.server.wsUrl, programId: PROGRAM, payerKeyEnv: 'BULWARK_SOLANA_PAYER' },
+        ],
+        watcher: { pollMs: 150, maxRange: 1000 },
+        delivery: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 2000, staggerMs: 1500 },
+        log: { level: 'info' },
+      })
+      const path = join(node.dataDir, 'config.json')
+      await writeFile(path, JSON.stringify(cfg, null, 2))
+      procs.push(new NodeProcess(node, path, { BULWARK_GUARDIAN_KEY: bytesToHex(node.key.secret), BULWARK_SENDER_KEY: anvilKey(i + 1), BULWARK_SOLANA_PAYER: payer.secret }))
+    }
+    await Promise.all(procs.map((p) => p.start()))
+  }, 180_000)
+
+  afterAll(async () => {
+    clearInterval(miner)
+    for (const p of procs) await p.stop()
+    await reader?.close()
+    await anvil?.stop()
+    await sol?.server.stop()
+    if (root) await rm(root, { recursive: true, force: true })
+  }, 60_000)
+
+  it('credits a lock on the Solana program on the EVM chain', async () => {
+    const seq = await sol.lock(2_500_000n, A, account)
+    const consumed = () => pub().readContract({ address: dep.contracts.engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [SOLANA, PROGRAM_EMITTER, seq] }) as Promise<boolean>
+    await until('EVM credit of the Solana lock', consumed)
+    const logs = parseEventLogs({ abi: marginEngineAbi, eventName: 'CollateralCredited', logs: await pub().getLogs({ address: dep.contracts.engine, fromBlock: 0n }) })
+    expect(logs).toHaveLength(1)
+  }, 90_000)
+
+  it('credits a lock in the EVM vault on Solana', async () => {
+    const chain = { id: 31337, name: 'a', nativeCurrency: { name: 'E', symbol: 'E', decimals: 18 }, rpcUrls: { default: { http: [anvil.url] } } } as const
+    const wallet = createWalletClient({ account: privateKeyToAccount(anvilKey(0)), chain, transport: http(anvil.url) })
+    const hash = await wallet.writeContract({ address: dep.contracts.vault, abi: collateralVaultAbi, functionName: 'lockNative', args: [SOLANA, account as Hex], value: 10n ** 17n })
+    expect((await pub().waitForTransactionReceipt({ hash })).status).toBe('success')
+    await until('Solana credit of the EVM lock', async () => (await reader.readAccount(account)).collateral.length > 0)
+    expect((await reader.readAccount(account)).collateral).toEqual([{ originChain: 0, asset: toBytes32(NATIVE_TOKEN).toLowerCase(), amount: 10n ** 17n, pending: false }])
+  }, 90_000)
+})
