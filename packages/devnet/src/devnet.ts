@@ -5,8 +5,11 @@ import type { Hex } from 'viem'
 import { anvilService } from './chains/anvil.js'
 import { deployNetwork, PERP_MARKETS, USDC_MARKET, USDC_WEIGHT, type DeployedChain } from './chains/deploy.js'
 import { setBlockTime } from './chains/evm.js'
+import { mintAssetId, setupSolana, solanaRpcService, type DeployedSolana } from './chains/solana.js'
 import { newKey } from './keys.js'
 import { initialPrices, MARKETS } from './markets.js'
+import { BULWARK_PROGRAM_ID } from '@bulwark/programs-solana'
+import { createKeyPairSignerFromPrivateKeyBytes, generateKeyPairSigner } from '@solana/kit'
 import { keeperConfigToJson } from './nodes/keeper-config.js'
 import { planOracles, startOracles, type RunningOracle } from './nodes/start-oracles.js'
 import { planRelayers, startRelayers, type RunningRelayer } from './nodes/start-relayers.js'
@@ -34,6 +37,8 @@ export type Devnet = {
   profile: Profile
   dataDir: string
   chains: DeployedChain[]
+  /** The local Solana RPC with Bulwark's program (profile.solana). */
+  solana?: DeployedSolana
   relayers: RunningRelayer[]
   oracles: RunningOracle[]
   venues: VenueServer
@@ -44,6 +49,27 @@ export type Devnet = {
   collector: StatusCollector
   timings: Record<string, number>
   stop(): Promise<void>
+}
+
+/** Wormhole chain id of the local Solana cluster (docs/protocol.md §2). */
+export const SOLANA_CHAIN_ID = 1
+const SOL_MARKET = 3
+const SOL_WEIGHT = (8n * 10n ** 18n) / 10n
+/** The program's emitter address: its id as bytes32. */
+const SOLANA_EMITTER = mintAssetId(BULWARK_PROGRAM_ID)
+/** Why the SPL leg of the story does not run yet. */
+export const SOLANA_LEG_MISSING = 'Solana SPL leg: the program runs and is initialized, and the oracle nodes publish prices to it, but the relayer has no Solana chain kind yet, so an SPL lock cannot be attested to chain B; the crash runs on EVM collateral only'
+
+/** Starts bulwark-solana-rpc under the supervisor on two free ports. */
+async function startSolanaRpc(sup: Supervisor, ports: PortAllocator, p: Profile, logDir: string): Promise<{ rpcUrl: string; wsUrl: string }> {
+  const [port, wsPort] = [await ports.next(), await ports.next()]
+  await sup.start(solanaRpcService({ port, wsPort, slotMs: p.solanaSlotMs, logFile: join(logDir, 'solana.log') }, p.healthTimeoutMs))
+  return { rpcUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${wsPort}` }
+}
+
+/** Funds the Solana fee payer whose 32-byte seed an oracle node gets. */
+async function fundSeed(s: DeployedSolana, seed: Uint8Array): Promise<void> {
+  await s.fund((await createKeyPairSignerFromPrivateKeyBytes(seed)).address, 10n)
 }
 
 /** The oracle network's emitter, configured in every chain's PriceOracle. */
@@ -79,22 +105,25 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     say(`status page: ${pageUrl}`)
     state.phase = 'starting chains'
     let t = Date.now()
-    say(`[1/6] chains: ${p.chains.length} anvil${p.solana ? ' (Solana requested: not available yet in the devnet)' : ''}; keys for ${p.relayers} relayers and ${p.oracles} oracle nodes`)
+    say(`[1/6] chains: ${p.chains.length} anvil${p.solana ? ' + Solana (bulwark-solana-rpc over litesvm)' : ''}; keys for ${p.relayers} relayers and ${p.oracles} oracle nodes`)
     const anvils = p.chains.map(async (c) => {
       const port = await ports.next()
       await sup.start(anvilService({ name: c.name, port, evmChainId: c.evmChainId, blockTime: 0, logFile: join(logDir, `${c.name}.log`) }, p.healthTimeoutMs))
       return { name: c.name, chainId: c.chainId, evmChainId: c.evmChainId, rpcUrl: `http://127.0.0.1:${port}` }
     })
-    const [chainPlans, relayerPlans, oraclePlans] = await Promise.all([Promise.all(anvils), planRelayers(p.relayers, o.dataDir, ports), planOracles(p.oracles, o.dataDir, ports)])
+    const solanaRpc = p.solana ? startSolanaRpc(sup, ports, p, logDir) : undefined
+    const [chainPlans, relayerPlans, oraclePlans, solanaUrls] = await Promise.all([Promise.all(anvils), planRelayers(p.relayers, o.dataDir, ports), planOracles(p.oracles, o.dataDir, ports), solanaRpc])
     lap('chainsAndKeys', t)
-    if (p.solana) state.notAvailable.push('Solana: the devnet does not start bulwark-solana-rpc yet, and the relayer config has no Solana chain kind, so the SPL leg of the crash is skipped')
+    if (p.solana) state.notAvailable.push(SOLANA_LEG_MISSING)
 
     state.phase = 'deploying contracts'
     t = Date.now()
-    say('[2/6] deploying and wiring contracts')
+    say(`[2/6] deploying and wiring contracts${p.solana ? ", initializing Bulwark's Solana program" : ''}`)
     const deployerKey = newKey().key
     const position = p.chains[1]!
+    const mint = p.solana ? await generateKeyPairSigner() : undefined
     const chains = await deployNetwork({
+      external: mint ? [{ chainId: SOLANA_CHAIN_ID, vault: SOLANA_EMITTER, asset: mintAssetId(mint.address), decimals: 9, priceMarket: SOL_MARKET, weight: SOL_WEIGHT, govPriceE8: 150n * 10n ** 8n }] : [],
       chains: chainPlans,
       deployerKey,
       guardians: relayerPlans.map((r) => r.id.address),
@@ -102,6 +131,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       oracleEmitter: ORACLE_EMITTER(position.chainId),
       progress: say,
     })
+    const engine = chains.find((c) => c.role === 'position')!.deployment.contracts.engine
+    const solana = solanaUrls && mint
+      ? await setupSolana(solanaUrls.rpcUrl, solanaUrls.wsUrl, {
+          chainId: SOLANA_CHAIN_ID, mint, guardians: relayerPlans.map((r) => r.id.address), oracleSigners: oraclePlans.map((r) => r.signer.address),
+          oracleEmitter: ORACLE_EMITTER(position.chainId), engineEmitter: { chain: position.chainId, address: toBytes32(engine) as Hex }, markets: PERP_MARKETS, tokenMarket: SOL_MARKET,
+        })
+      : undefined
+    if (solana) say(`  initialized solana: program ${solana.programId}, demo SPL token ${solana.mint} (listed on ${position.name} as collateral)`)
     for (const c of p.chains) if (c.blockTime > 0) await setBlockTime(chainPlans.find((x) => x.name === c.name)!.rpcUrl, c.blockTime)
     lap('deploy', t)
 
@@ -110,10 +147,13 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const venuesUrl = await venues.start()
     say(`[3/6] ${p.oracles} oracle node(s); exchange venues (Coinbase/Kraken/Binance/OKX formats) at ${venuesUrl}`)
     const keeper = keeperConfigToJson({
-      assets: chains.filter((c) => c.role === 'origin').map((c) => ({ originChain: c.chainId, asset: toBytes32(c.usdc) as Hex, decimals: 6, weight: USDC_WEIGHT, priceMarketId: USDC_MARKET })),
+      assets: [
+        ...chains.filter((c) => c.role === 'origin').map((c) => ({ originChain: c.chainId, asset: toBytes32(c.usdc) as Hex, decimals: 6, weight: USDC_WEIGHT, priceMarketId: USDC_MARKET })),
+        ...(solana ? [{ originChain: SOLANA_CHAIN_ID, asset: mintAssetId(solana.mint), decimals: 9, weight: SOL_WEIGHT, priceMarketId: SOL_MARKET }] : []),
+      ],
       markets: PERP_MARKETS.map((m) => ({ marketId: m.id, imf: m.imf, mmf: m.mmf })),
     })
-    const oracles = await startOracles(oraclePlans, sup, { emitter: ORACLE_EMITTER(position.chainId), venuesUrl, roundSeconds: p.oracleRoundSeconds, chains, keeper, logDir, healthTimeoutMs: p.healthTimeoutMs })
+    const oracles = await startOracles(oraclePlans, sup, { emitter: ORACLE_EMITTER(position.chainId), venuesUrl, roundSeconds: p.oracleRoundSeconds, chains, keeper, logDir, healthTimeoutMs: p.healthTimeoutMs, ...(solana ? { solana: { ...solana, fundPayer: (seed: Uint8Array) => fundSeed(solana, seed) } } : {}) })
     lap('oracles', t)
 
     state.phase = 'starting relayers'
@@ -125,7 +165,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     state.phase = 'waiting for prices on chain'
     t = Date.now()
     say('[5/6] waiting for the first PriceReport on every chain')
-    collector = new StatusCollector({ state, chains, relayers, oracles, profile: p })
+    collector = new StatusCollector({ state, chains, relayers, oracles, profile: p, ...(solana ? { solana } : {}) })
     await waitFor(async () => (await collector!.pricesOnChain()) === MARKETS.length * chains.length, { what: 'every market priced on every chain', timeoutMs: p.healthTimeoutMs, intervalMs: 500 })
     lap('firstPrices', t)
     await collector.refresh()
@@ -135,7 +175,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     state.ready = true
     timings['total'] = Date.now() - t0
     say(`[6/6] ready in ${(timings['total'] / 1000).toFixed(1)} s`)
-    return { profile: p, dataDir: o.dataDir, chains, relayers, oracles, venues, pageUrl, deployerKey, state, supervisor: sup, collector, timings, stop }
+    return { profile: p, dataDir: o.dataDir, chains, ...(solana ? { solana } : {}), relayers, oracles, venues, pageUrl, deployerKey, state, supervisor: sup, collector, timings, stop }
   } catch (e) {
     say(`! start failed: ${(e as Error).message.split('\n')[0]}`)
     await stop()

@@ -8,9 +8,6 @@ const req = createRequire(import.meta.url)
 /** tsx's ESM loader, for `node --import <it> file.ts` (one process, no tsx CLI wrapper child). */
 export const tsxLoader = (): string => join(dirname(req.resolve('tsx/package.json')), 'dist', 'loader.mjs')
 
-/** The package's own bin/ folder (the node shims live there). */
-export const devnetBin = (file: string): string => join(here, '..', '..', 'bin', file)
-
 /** A workspace package's folder (via this package's node_modules link). */
 export const packageDir = (name: string): string => join(here, '..', '..', 'node_modules', ...name.split('/'))
 

@@ -1,6 +1,9 @@
 import type { DeployedChain } from '../chains/deploy.js'
 import type { RelayerIdentity } from './relayer-keys.js'
 
+/** The environment variable holding the key that pays for a relayer's deliveries (set per process). */
+export const SENDER_KEY_ENV = 'BULWARK_SENDER_KEY'
+
 export type RelayerPlan = { index: number; name: string; dir: string; p2pPort: number; opsPort: number; id: RelayerIdentity }
 
 /** One node's bulwark-relayer config (the relayer's own schema). */
@@ -21,7 +24,11 @@ export function relayerConfig(node: RelayerPlan, all: readonly RelayerPlan[], ch
       chainId: c.chainId,
       name: c.name,
       kind: 'evm',
+      evmChainId: c.evmChainId,
       rpcUrl: c.rpcUrl,
+      safeDepth: 1,
+      finalizedDepth: 2,
+      senderKeyEnv: SENDER_KEY_ENV,
       contracts: c.deployment.contracts,
       watch: true,
       deliver: true,

@@ -6,9 +6,9 @@ import { fund } from '../chains/evm.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { PortAllocator } from '../util/ports.js'
 import { httpOk, waitFor } from '../util/wait.js'
-import { devnetBin, tsNode } from './bins.js'
+import { packageDir, tsNode } from './bins.js'
 import { newKey } from '../keys.js'
-import { relayerConfig, type RelayerPlan } from './relayer-config.js'
+import { relayerConfig, SENDER_KEY_ENV, type RelayerPlan } from './relayer-config.js'
 import { relayerKeysInit } from './relayer-keys.js'
 
 export const KEYSTORE_PASSWORD = 'bulwark-devnet'
@@ -28,21 +28,23 @@ export async function planRelayers(n: number, root: string, ports: PortAllocator
 
 export type RunningRelayer = RelayerPlan & { opsUrl: string; pid: number }
 
-/** Starts every relayer as its own process; healthy = /healthz answers 200. Then waits for the full mesh. */
+/** @bulwark/relayer's own CLI entry (bin/cli.ts; bin/bulwark-relayer is its sh wrapper). */
+const RELAYER_CLI = () => join(packageDir('@bulwark/relayer'), 'bin', 'cli.ts')
+
+/** Starts every relayer as its own `bulwark-relayer start --config` process; healthy = /healthz answers 200. Then waits for the full mesh. */
 export async function startRelayers(plans: RelayerPlan[], chains: DeployedChain[], sup: Supervisor, o: { logDir: string; healthTimeoutMs: number }): Promise<RunningRelayer[]> {
-  const deployments = Object.fromEntries(chains.map((c) => [String(c.chainId), c.deployment]))
   const out: RunningRelayer[] = []
   await Promise.all(
     plans.map(async (p) => {
       const sender = newKey()
       for (const c of chains) await fund(c.rpcUrl, sender.address, 10n ** 22n)
-      const file = join(p.dir, 'devnet-relayer.json')
-      await writeFile(file, JSON.stringify({ relayer: relayerConfig(p, plans, chains), deployments }, null, 2))
+      const file = join(p.dir, 'relayer.json')
+      await writeFile(file, JSON.stringify(relayerConfig(p, plans, chains), null, 2))
       const opsUrl = `http://127.0.0.1:${p.opsPort}`
       const proc = await sup.start({
         name: p.name,
-        ...tsNode(devnetBin('relayer-node.ts'), [file]),
-        env: { BULWARK_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD, BULWARK_SENDER_KEY: sender.key as Hex },
+        ...tsNode(RELAYER_CLI(), ['start', '--config', file]),
+        env: { BULWARK_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD, [SENDER_KEY_ENV]: sender.key as Hex },
         logFile: join(o.logDir, `${p.name}.log`),
         healthTimeoutMs: o.healthTimeoutMs,
         health: () => httpOk(`${opsUrl}/healthz`),

@@ -9,7 +9,7 @@ export type AccountView = { name: string; chain: string; account: string; health
 
 export type ChainView = { name: string; chainId: number; kind: 'evm' | 'solana'; rpcUrl: string; height: number | null; note?: string }
 
-export type ScenarioRow = { step: number; label: string; price: number; volMultiplier: number; health: string; liquidations: number; insuranceFund: number; messages: number }
+export type ScenarioRow = { step: number; label: string; price: number; volMultiplier: number; health: string; liquidations: number; insuranceFund: number; badDebt: number; socialized: number; messages: number }
 
 export type DevnetState = {
   phase: string

@@ -2,25 +2,31 @@ import { marginEngineAbi } from '@bulwark/contracts-evm'
 import { getAbiItem } from 'viem'
 import type { Devnet } from '../devnet.js'
 import { mintUsdc } from '../chains/deploy.js'
-import { CRASH_MARKET } from '../markets.js'
+import { CRASH_MARKET, MARKETS } from '../markets.js'
 import type { ScenarioRow } from '../page/state.js'
 import { waitFor } from '../util/wait.js'
+import { checkConservation } from './conservation.js'
 import { checkInvariants, type Ledger } from './invariants.js'
 import { formatTable } from './table.js'
 import { assetIdOf, engineBalance, Trader } from './trader.js'
 
-export type CrashResult = { ok: boolean; table: string; failures: string[]; rows: ScenarioRow[]; ledgers: Ledger[]; timings: Record<string, number>; badDebt: { total: number; covered: number; socialized: number } }
+export type CrashResult = { ok: boolean; table: string; failures: string[]; rows: ScenarioRow[]; ledgers: Ledger[]; timings: Record<string, number>; badDebt: { total: number; covered: number; socialized: number }; conservation: { checkedBlocks: number; skippedBlocks: number } }
 
 const USDC = 10n ** 6n
 const WAD = 10n ** 18n
-/** The crash: -8% of the opening price per step, five steps, -40% in all. */
-export const CRASH_STEPS = [0.92, 0.84, 0.76, 0.68, 0.6]
+/**
+ * The crash, as fractions of the opening price: -8%, then a gap to -25% (faster than any keeper can
+ * act on a 5x position, so its liquidation leaves negative equity: bad debt), then down to -40%.
+ */
+export const CRASH_STEPS = [0.92, 0.75, 0.68, 0.64, 0.6]
 const liquidatedEvent = getAbiItem({ abi: marginEngineAbi, name: 'Liquidated' })
 
 /**
- * A trader locks USDC on chain A, opens ETH longs on chain B, the ETH price falls 40% in steps on the
- * venues the oracle nodes read, the keeper liquidates, the insurance fund absorbs bad debt, and what
- * remains is withdrawn back to chain A. Then the invariants are checked from the chains' own records.
+ * Traders lock USDC on chain A and open ETH longs on chain B: alice at 1.6x, bob at 9.5x, carol at 4.7x.
+ * The ETH price falls 40% in steps on the venues the oracle nodes read; the keeper liquidates bob at
+ * -8% (his penalty feeds the insurance fund) and carol after the gap to -25% with negative equity: the
+ * fund absorbs that bad debt and any remainder is socialized. What remains is withdrawn back to chain
+ * A. Then the invariants are checked from the chains' own records.
  */
 export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } = {}): Promise<CrashResult> {
   const say = o.progress ?? (() => {})
@@ -35,9 +41,10 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   d.state.scenario = sc
   const alice = new Trader('alice')
   const bob = new Trader('bob')
-  const traders = [alice, bob]
-  const deposits = new Map([[alice, 10_000n * USDC], [bob, 3_000n * USDC]])
-  const sizes = new Map([[alice, 5n * WAD], [bob, 9n * WAD]])
+  const carol = new Trader('carol')
+  const traders = [alice, bob, carol]
+  const deposits = new Map([[alice, 10_000n * USDC], [bob, 3_000n * USDC], [carol, 4_000n * USDC]])
+  const sizes = new Map([[alice, 5n * WAD], [bob, 9n * WAD], [carol, 6n * WAD]])
   if (d.profile.solana) say('  Solana leg: not available yet (the relayer has no Solana chain kind); the trader locks on EVM only')
 
   const row = async (label: string) => {
@@ -45,10 +52,12 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
     const p = await B.price(CRASH_MARKET.id)
     const hs = await Promise.all(traders.map(async (t) => `${t.name} ${fmtHealth((await B.health(t.account)).health)}`))
     const liq = await B.pub.getLogs({ address: B.contracts.engine, event: liquidatedEvent, fromBlock: BigInt(position.deployment.startBlock), toBlock: 'latest' })
-    const r: ScenarioRow = { step: rows.length, label, price: p?.price ?? 0, volMultiplier: p?.volMultiplier ?? 1, health: hs.join(' · '), liquidations: liq.length, insuranceFund: await B.insuranceFund(), messages: d.state.messages.delivered }
+    const badDebt = liq.reduce((s, l) => s + Number(l.args.badDebt!) / 1e18, 0)
+    const socialized = liq.reduce((s, l) => s + Number(l.args.socialized!) / 1e18, 0)
+    const r: ScenarioRow = { step: rows.length, label, price: p?.price ?? 0, volMultiplier: p?.volMultiplier ?? 1, health: hs.join(' · '), liquidations: liq.length, insuranceFund: await B.insuranceFund(), badDebt, socialized, messages: d.state.messages.delivered }
     rows.push(r)
     sc.step = label
-    say(`  step ${r.step}: ${label} | ETH $${r.price.toFixed(2)} x${r.volMultiplier.toFixed(3)} | ${r.health} | liquidations ${r.liquidations} | insurance $${r.insuranceFund.toFixed(2)}`)
+    say(`  step ${r.step}: ${label} | ETH $${r.price.toFixed(2)} x${r.volMultiplier.toFixed(3)} | ${r.health} | liquidations ${r.liquidations} | insurance $${r.insuranceFund.toFixed(2)} | bad debt $${badDebt.toFixed(2)} (socialized $${socialized.toFixed(2)})`)
   }
 
   // 1. lock on chain A, credited on chain B through the relayers
@@ -67,11 +76,11 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
     intervalMs: 300,
   })
   timings['lockToCredit'] = Date.now() - t
-  await row(`locked 10,000 + 3,000 USDC on ${origin.name}, credited on ${position.name}`)
+  await row(`locked 10,000 + 3,000 + 4,000 USDC on ${origin.name}, credited on ${position.name}`)
 
   // 2. positions on chain B
   for (const tr of traders) await tr.trade(position, CRASH_MARKET.id, sizes.get(tr)!)
-  await row(`alice long 5 ETH, bob long 9 ETH on ${position.name}`)
+  await row(`alice long 5 ETH, bob 9, carol 6 on ${position.name}`)
 
   // 3. the crash, in steps, through the oracle network
   t = Date.now()
@@ -85,7 +94,8 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
       timeoutMs: 30_000,
       intervalMs: 250,
     }).catch((e: Error) => say(`  ! ${e.message}`))
-    await row(`price -${Math.round((1 - f) * 100)}%`)
+    const prev = CRASH_STEPS[CRASH_STEPS.indexOf(f) - 1] ?? 1
+    await row(`price -${Math.round((1 - f) * 100)}%${prev - f > 0.1 ? ' (gap)' : ''}`)
   }
   timings['crash'] = Date.now() - t
 
@@ -124,18 +134,23 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   // 5. invariants, from the chains' own records
   const inv = await checkInvariants(B, col.readers.filter((r) => r.chain.role === 'origin'), new Map([[origin.chainId, assetId]]), traders.map((tr) => tr.account))
   failures.push(...inv.failures)
-  const liq = await B.pub.getLogs({ address: B.contracts.engine, event: liquidatedEvent, fromBlock: BigInt(position.deployment.startBlock), toBlock: 'latest' })
-  const total = liq.reduce((s, l) => s + Number(l.args.badDebt!) / 1e18, 0)
-  const socialized = liq.reduce((s, l) => s + Number(l.args.socialized!) / 1e18, 0)
+  const cons = await checkConservation(B, MARKETS.map((m) => m.id))
+  failures.push(...cons.failures)
+  const liq = cons.liquidations
+  const [total, covered, socialized] = [cons.badDebt, cons.covered, cons.socialized].map((v) => Number(v) / 1e18) as [number, number, number]
+  if (cons.badDebt === 0n) failures.push('the gap step left no account with negative equity: the story shows no bad debt')
+  const badBlocks = new Set(liq.filter((l) => l.badDebt > 0n).map((l) => l.block))
+  if (cons.badDebt > 0n && cons.checkedBlocks === 0) failures.push(`value conservation could not be checked for any liquidation block (${[...badBlocks].join(', ')}): a price or trade landed in the same block`)
   if (liq.length === 0) failures.push('the keeper liquidated nobody during a 40% crash')
   sc.result = failures.length ? 'failed' : 'passed'
   sc.failures = failures
   sc.step = 'finished'
   timings['total'] = Date.now() - t0
-  const table = `${formatTable(rows)}\n\nbad debt $${total.toFixed(2)}: insurance fund absorbed $${(total - socialized).toFixed(2)}, socialized $${socialized.toFixed(2)}\n${inv.ledgers
+  const table = `${formatTable(rows)}\n\nbad debt $${total.toFixed(2)}: the insurance fund absorbed $${covered.toFixed(2)}, socialized $${socialized.toFixed(2)}
+value conserved (Δequity + Δinsurance fund + liquidator rewards = socialized, exact, from chain state) in ${cons.checkedBlocks} of ${cons.checkedBlocks + cons.skippedBlocks} liquidation blocks${cons.skippedBlocks ? ` (${cons.skippedBlocks} skipped: a price moved in the same block)` : ''}\n${inv.ledgers
     .map((l) => `${l.origin} USDC: locked ${fmtU(l.locked)}, credited ${fmtU(l.credited)}, approved ${fmtU(l.approved)}, released ${fmtU(l.released)}, vault holds ${fmtU(l.vaultBalance)}, engine holds ${fmtU(l.engineHeld)}`)
     .join('\n')}`
-  return { ok: failures.length === 0, table, failures, rows, ledgers: inv.ledgers, timings, badDebt: { total, covered: total - socialized, socialized } }
+  return { ok: failures.length === 0, table, failures, rows, ledgers: inv.ledgers, timings, badDebt: { total, covered, socialized }, conservation: { checkedBlocks: cons.checkedBlocks, skippedBlocks: cons.skippedBlocks } }
 }
 
 const fmtHealth = (h: number | null) => (h === null ? 'flat' : h.toFixed(2))

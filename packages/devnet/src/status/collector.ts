@@ -1,6 +1,8 @@
 import type { Hex } from '@bulwark/core'
 import { pad } from 'viem'
 import type { DeployedChain } from '../chains/deploy.js'
+import type { DeployedSolana } from '../chains/solana.js'
+import { jsonRpc } from '../util/wait.js'
 import { CRASH_MARKET, MARKETS } from '../markets.js'
 import type { RunningOracle } from '../nodes/start-oracles.js'
 import type { RunningRelayer } from '../nodes/start-relayers.js'
@@ -24,10 +26,12 @@ export class StatusCollector {
   #busy: Promise<void> | undefined
   #stopped = false
 
-  constructor(private readonly c: { state: DevnetState; chains: DeployedChain[]; relayers: RunningRelayer[]; oracles: RunningOracle[]; profile: Profile }) {
+  constructor(private readonly c: { state: DevnetState; chains: DeployedChain[]; relayers: RunningRelayer[]; oracles: RunningOracle[]; profile: Profile; solana?: DeployedSolana }) {
     this.readers = c.chains.map((ch) => new ChainReader(ch))
     this.position = this.readers.find((r) => r.chain.role === 'position')!
     c.state.chains = c.chains.map((ch) => ({ name: ch.name, chainId: ch.chainId, kind: 'evm', rpcUrl: ch.rpcUrl, height: null }))
+    const sol = c.solana
+    if (sol) c.state.chains.push({ name: sol.name, chainId: sol.chainId, kind: 'solana', rpcUrl: sol.rpcUrl, height: null, note: `program ${sol.programId}, SPL token ${sol.mint}` })
     c.state.chart.market = CRASH_MARKET.name
   }
 
@@ -77,6 +81,8 @@ export class StatusCollector {
     const s = this.c.state
     await Promise.all([this.#nodes(), this.#messages(), this.#prices(), this.#accounts()])
     for (const [i, r] of this.readers.entries()) s.chains[i]!.height = await r.height().catch(() => null)
+    const sol = this.c.solana
+    if (sol) s.chains.at(-1)!.height = await jsonRpc<number>(sol.rpcUrl, 'getSlot', [], 1000).catch(() => null)
     s.insuranceFund = { chain: this.position.chain.name, value: await this.position.insuranceFund() }
   }
 

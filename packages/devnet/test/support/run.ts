@@ -32,6 +32,8 @@ export async function checkPageAfterCrash(page: Page, d: Devnet): Promise<void> 
   expect(accounts).toContain('bob')
   const scenario = await text('#scenario tbody')
   expect(scenario).toContain('price -40%')
+  expect(scenario).toContain('price -25% (gap)')
+  expect(accounts).toContain('carol')
   // the chart: a price line falling 40% and a multiplier line
   const d0 = await page.locator('#chart path.price-line').getAttribute('d')
   expect(d0?.split('L').length ?? 0).toBeGreaterThan(10)

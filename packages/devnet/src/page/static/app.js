@@ -93,8 +93,8 @@ function render(s) {
   const sc = s.scenario
   $('scenario-name').textContent = sc ? sc.name : ''
   $('scenario-step').textContent = sc ? sc.step + (sc.result ? ' · ' + sc.result.toUpperCase() : '') : 'no scenario running'
-  rows('scenario', sc ? sc.rows : [], (r) => ({ cells: [cell(r.step), cell(r.label), cell(usd(r.price)), cell(num(r.volMultiplier) + '×'), cell(r.health), cell(r.liquidations), cell(usd(r.insuranceFund)), cell(r.messages)] }))
-  rows('chains', s.chains, (c) => ({ cells: [cell(c.name + ' (' + c.kind + ')'), cell(c.chainId), cell(c.rpcUrl), cell(c.height === null ? (c.note || '–') : c.height)] }))
+  rows('scenario', sc ? sc.rows : [], (r) => ({ cells: [cell(r.step), cell(r.label), cell(usd(r.price)), cell(num(r.volMultiplier) + '×'), cell(r.health), cell(r.liquidations), cell(usd(r.insuranceFund)), cell(usd(r.badDebt)), cell(usd(r.socialized)), cell(r.messages)] }))
+  rows('chains', s.chains, (c) => ({ cells: [cell(c.name + ' (' + c.kind + ')'), cell(c.chainId), cell(c.rpcUrl), cell(c.height === null ? '–' : c.height), cell(c.note || '')] }))
   $('not-available').replaceChildren(...s.notAvailable.map((t) => Object.assign(document.createElement('li'), { textContent: 'not available yet: ' + t })))
 }
 
