@@ -76,6 +76,18 @@ export const ConfigSchema = z
     guardianKey: GuardianKeySource,
     /** @default 0 */
     guardianSetIndex: z.number().int().nonnegative().default(0),
+    /** Where guardian set upgrades come from, and how long the previous set stays valid after one. */
+    governance: z
+      .object({
+        /** @default 1 */
+        chain: chainId.default(1),
+        /** @default 0x00..04 (deployBulwark's default governance emitter) */
+        emitter: hex32.default(`0x${'00'.repeat(31)}04`),
+        /** @default 86400 */
+        guardianSetOverlapSeconds: z.number().int().nonnegative().default(86_400),
+      })
+      .strict()
+      .default({ chain: 1, emitter: `0x${'00'.repeat(31)}04`, guardianSetOverlapSeconds: 86_400 }),
     guardians: z.array(z.object({ address: hex20, peerId: z.string().min(1) }).strict()).min(1).max(19),
     p2p: z
       .object({

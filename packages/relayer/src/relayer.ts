@@ -1,5 +1,5 @@
 import './polyfill.js'
-import { hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
+import { bytesToHex, hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { RelayerConfig } from './config.js'
 import { emittersOf } from './chains.js'
+import { GuardianSets } from './crypto/guardian-sets.js'
 import { Guardians } from './crypto/guardians.js'
 import { InvalidConfigError } from './errors.js'
 import { DeliveryWorker, listDeadLetters } from './services/delivery/worker.js'
@@ -45,20 +46,28 @@ export type Relayer = {
   metrics: Metrics
   events: EventEmitter<RelayerEvents>
   status: () => Promise<Record<string, unknown>>
+  /** Follows a governance GuardianSetUpgrade VAA (also POST /governance {"vaa":"0x.."}). */
+  applyUpgrade: (vaa: Uint8Array) => Promise<Record<string, unknown>>
   stop: () => Promise<void>
 }
 
 export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   const { config, guardianKey: key, adapters } = opts
   const log = opts.logger.child({ node: config.nodeName })
-  const guardians = new Guardians(config.guardians.map((g) => g.address as Hex), config.guardianSetIndex)
-  const index = guardians.indexOf(key.address)
+  const configured = new Guardians(config.guardians.map((g) => g.address as Hex), config.guardianSetIndex)
+  configured.indexOf(key.address) // UnknownGuardian unless this key is in the configured set
   await mkdir(config.dataDir, { recursive: true })
   const { key: nodeKey } = await loadOrCreateNodeKey(config.nodeKeyFile ?? join(config.dataDir, 'node.key'))
   const metrics = createMetrics()
   const events = new EventEmitter<RelayerEvents>()
   const store = new Store({ path: join(config.dataDir, 'db') })
   await store.open()
+  const gov = config.governance
+  const sets = new GuardianSets(configured, { chain: gov.chain, emitter: gov.emitter as Hex }, gov.guardianSetOverlapSeconds)
+  for (const [, u] of await store.list<{ vaa: Hex; appliedAt: number }>(K.guardianSetPrefix)) sets.upgrade(hexToBytes(u.vaa), u.appliedAt)
+  /** This node's index in the current set (-1 once an upgrade left it out). */
+  let index = sets.indexOf(key.address)
+  const guardians = configured
 
   const deliverTo = new Map([...adapters].filter(([id]) => config.chains.find((c) => c.chainId === id)?.deliver ?? false))
   const priceChain = config.governor.priceChain ?? [...deliverTo.keys()][0]
@@ -88,9 +97,13 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   const lastSeen = new Map<number, { at: number; nodeName: string; signed: bigint; vaas: bigint }>()
   const attestor = new Attestor({
     store,
-    guardians,
+    get guardians() {
+      return sets.current
+    },
     key,
-    index,
+    get index() {
+      return index
+    },
     metrics,
     log: log.child({ service: 'attestor' }),
     publish: (o) => gossip?.publishObservation(o),
@@ -136,9 +149,14 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     { network: config.network, nodeName: config.nodeName, batchMs: config.p2p.batchMs },
     {
       pubsub: node.services.pubsub,
-      guardians,
+      get guardians() {
+        return sets.current
+      },
+      setFor: (i) => sets.get(i),
       key,
-      index,
+      get index() {
+        return index
+      },
       metrics,
       log: log.child({ service: 'gossip' }),
       hasVaa: (d) => attestor.hasVaa(d),
@@ -206,10 +224,23 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   await delivery.start()
   for (const w of watchers) await w.start()
 
+  /** Applies a governance GuardianSetUpgrade VAA (typed errors leave everything unchanged), durably. */
+  const applyUpgrade = async (vaa: Uint8Array): Promise<Record<string, unknown>> => {
+    const previousIndex = index
+    const applied = sets.upgrade(vaa)
+    index = sets.indexOf(key.address)
+    await store.commit([{ type: 'put', key: K.guardianSet(applied.current.setIndex), value: { vaa: bytesToHex(vaa), appliedAt: Math.floor(Date.now() / 1000) } }])
+    const again = await attestor.rekey(previousIndex)
+    if (again.length > 0) gossip!.retransmit(again)
+    log.warn({ guardianSetIndex: applied.current.setIndex, guardianIndex: index, previousExpiresAt: applied.expiresAt }, 'guardian set upgraded')
+    return { guardianSetIndex: applied.current.setIndex, guardianIndex: index, previousExpiresAt: applied.expiresAt }
+  }
+
   const status = async (): Promise<Record<string, unknown>> => ({
     nodeName: config.nodeName,
     peerId: node.peerId.toString(),
     guardianIndex: index,
+    guardianSets: sets.describe(),
     address: key.address,
     peers: node.getPeers().map((p) => p.toString()),
     /** gossipsub score and invalid messages this node attributed to each guardian peer */
@@ -231,6 +262,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     status,
     deadLetters: () => listDeadLetters(store),
     retry: (digest) => delivery.retry(digest as Hex),
+    governance: (vaaHex) => applyUpgrade(hexToBytes(vaaHex)),
   })
   log.info({ peerId: node.peerId.toString(), index, address: key.address, ops: ops.port, addrs: node.getMultiaddrs().map(String) }, 'relayer started')
 
@@ -257,7 +289,10 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   return {
     node,
     peerId: node.peerId.toString(),
-    index,
+    get index() {
+      return index
+    },
+    applyUpgrade,
     addresses: node.getMultiaddrs().map(String),
     opsPort: ops.port,
     metrics,

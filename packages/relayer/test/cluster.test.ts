@@ -1,4 +1,4 @@
-import { encodePayload, quorum, toBytes32, type Hex } from '@bulwark/core'
+import { buildSignedVaa, bytesToHex, encodePayload, parseVaa, quorum, toBytes32, type Hex } from '@bulwark/core'
 import { rm } from 'node:fs/promises'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -88,5 +88,29 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
     const metrics = await (await fetch(`${ops}/metrics`)).text()
     expect(metrics).toMatch(/bulwark_relayer_deliveries_total\{chain="10003",result="dead_letter"\} 1/)
     expect((await fetch(`${ops}/healthz`)).status).toBe(200)
+  })
+
+  it('follows a guardian set upgrade: new indices sign, VAAs carry the new set, bad governance is refused', async () => {
+    const reversed = [...nodes].reverse().map((n) => n.key.address as Hex)
+    const upgrade = (o: { emitter?: Hex; newIndex?: number } = {}) => {
+      const payload = encodePayload({ type: 'GuardianSetUpgrade', targetChain: 0, newIndex: o.newIndex ?? 1, keys: reversed })
+      const body = { timestamp: 1_700_000_000, nonce: 0, emitterChain: 1, emitterAddress: o.emitter ?? (`0x${'00'.repeat(31)}04` as Hex), sequence: 1n, consistencyLevel: 1, payload }
+      return bytesToHex(buildSignedVaa(body, 0, nodes.slice(0, 3).map((n) => ({ index: n.index, privateKey: n.key.secret }))))
+    }
+    const post = (i: number, vaa: Hex) => fetch(`http://127.0.0.1:${running[i]!.opsPort}/governance`, { method: 'POST', body: JSON.stringify({ vaa }) })
+    const refused = await post(0, upgrade({ emitter: `0x${'00'.repeat(31)}05` }))
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({ error: 'InvalidGovernance' })
+    for (let i = 0; i < 4; i++) expect((await post(i, upgrade())).status).toBe(200)
+    expect(running.map((r) => r!.index)).toEqual([3, 2, 1, 0])
+    expect((await running[0]!.status()).guardianSets).toEqual([{ index: 1, size: 4, expiresAt: null }, { index: 0, size: 4, expiresAt: expect.any(Number) }])
+    chainB.opts.guardians = new Guardians(reversed, 1) // the destination applied the same upgrade
+    const assembled: number[] = []
+    running[0]!.events.on('vaa', (_d, vaa) => assembled.push(parseVaa(vaa).guardianSetIndex))
+    chainA.mine([{ emitter: vault, payload: lock(7n) }])
+    chainA.mine()
+    chainA.mine()
+    await until(() => chainB.consumed.size === 3)
+    expect(assembled).toEqual([1])
   })
 })

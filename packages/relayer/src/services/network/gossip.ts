@@ -43,8 +43,12 @@ export type GossipHandlers = {
 
 export type GossipComponents = {
   pubsub: GossipSub
+  /** The current guardian set (read on every use: it changes with an upgrade). */
   guardians: Guardians
+  /** The set an envelope or VAA names (current, or an earlier one inside its overlap); throws GuardianSetUnknown / GuardianSetExpired. @default only the current set */
+  setFor?: (index: number) => Guardians
   key: GuardianSigner
+  /** This node's index in the current set; -1 when it is not a member (it then publishes nothing). */
   index: number
   metrics: Metrics
   log: Logger
@@ -146,6 +150,7 @@ export class Gossip {
   }
 
   #publish(kind: number, topic: TopicName, payload: Uint8Array): void {
+    if (this.#c.index < 0) return
     const env = { kind, sender: this.#c.index, guardianSetIndex: this.#c.guardians.setIndex, timestamp: Date.now(), payload }
     const data = encodeEnvelope(this.#i.network, env, this.#c.key.secret)
     this.#c.pubsub.publish(this.topic(topic), data).catch((e) => this.#c.log.warn({ err: e, topic }, 'gossip publish failed'))
@@ -180,15 +185,18 @@ export class Gossip {
 
   /** Strict decode and full signature check; throws a typed error naming what was wrong. */
   #decode(topic: TopicName, data: Uint8Array): Decoded {
-    const g = this.#c.guardians
+    const current = this.#c.guardians
     const env = decodeEnvelope(this.#i.network, topic, data)
-    if (env.guardianSetIndex !== g.setIndex) throw new UnknownGuardianError(`guardian set ${env.guardianSetIndex} is not ${g.setIndex}`, { field: 'guardianSetIndex' })
+    const g = env.guardianSetIndex === current.setIndex ? current : this.#setFor(env.guardianSetIndex)
     if (env.sender >= g.size) throw new UnknownGuardianError(`sender ${env.sender} is not in a set of ${g.size}`, { field: 'sender' })
     if (!g.verify(env.signingDigest, env.signature, env.sender)) {
       throw new InvalidSignatureError(`envelope is not signed by guardian ${env.sender}`, { field: 'signature' })
     }
     switch (env.kind) {
       case Kind.observations: {
+        // Signatures under an earlier set (a peer that has not applied the upgrade yet) cannot count
+        // towards the current set's quorum: the authenticated envelope is ignored, not penalized.
+        if (g !== current) return { kind: 'late', env }
         const decoded = decodeObservations(env.payload)
         const flags = decoded.flags
         const digests = decoded.items.map((it, i) => {
@@ -220,7 +228,7 @@ export class Gossip {
           this.#checkEmitter(vaa.body, 'vaas')
           const digest = bytesToHex(vaa.digest)
           if (this.#c.hasVaa(digest)) continue
-          verifyVaa(g, vaa)
+          verifyVaa(vaa.guardianSetIndex === current.setIndex ? current : this.#setFor(vaa.guardianSetIndex), vaa)
           vaas.push({ vaa: bytes, digest })
         }
         return { kind: 'vaas', env, vaas }
@@ -232,6 +240,11 @@ export class Gossip {
       default:
         throw new MalformedEnvelopeError(`unknown kind ${env.kind}`, { field: 'kind' })
     }
+  }
+
+  #setFor(index: number): Guardians {
+    if (this.#c.setFor) return this.#c.setFor(index)
+    throw new UnknownGuardianError(`guardian set ${index} is not ${this.#c.guardians.setIndex}`, { field: 'guardianSetIndex' })
   }
 
   #checkEmitter(body: Uint8Array, field: string): void {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { isBulwarkError } from '@bulwark/core'
 import type { Registry } from 'prom-client'
 
 export type OpsHandlers = {
@@ -8,6 +9,20 @@ export type OpsHandlers = {
   status: () => Promise<unknown>
   deadLetters: () => Promise<unknown>
   retry: (digest: string) => Promise<unknown>
+  /** Applies a governance VAA given as 0x hex. */
+  governance: (vaaHex: string) => Promise<unknown>
+}
+
+/** A request body of at most `max` bytes. */
+async function readBody(req: AsyncIterable<Buffer>, max = 65_536): Promise<string> {
+  let size = 0
+  const parts: Buffer[] = []
+  for await (const chunk of req) {
+    size += chunk.length
+    if (size > max) throw Object.assign(new Error(`body over ${max} bytes`), { name: 'BadRequest' })
+    parts.push(chunk)
+  }
+  return Buffer.concat(parts).toString('utf8')
 }
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
@@ -30,9 +45,14 @@ export async function startOpsServer(host: string, port: number, h: OpsHandlers)
       if (req.method === 'GET' && url.pathname === '/dlq') return send(200, json(await h.deadLetters()))
       const m = /^\/dlq\/(0x[0-9a-f]{64})\/retry$/.exec(url.pathname)
       if (req.method === 'POST' && m) return send(200, json(await h.retry(m[1]!)))
+      if (req.method === 'POST' && url.pathname === '/governance') {
+        const { vaa } = JSON.parse(await readBody(req)) as { vaa?: unknown }
+        if (typeof vaa !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(vaa)) throw Object.assign(new Error('expected {"vaa":"0x..."}'), { name: 'BadRequest' })
+        return send(200, json(await h.governance(vaa)))
+      }
       send(404, '{"error":"not found"}')
     }
-    run().catch((e: Error) => send(e.name === 'NotFound' ? 404 : 500, json({ error: e.name, message: e.message })))
+    run().catch((e: Error) => send(e.name === 'NotFound' ? 404 : e.name === 'BadRequest' || e instanceof SyntaxError || isBulwarkError(e) ? 400 : 500, json({ error: e.name, message: e.message })))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -16,7 +16,7 @@ export type AttestorComponents = {
   store: Store
   guardians: Guardians
   key: GuardianSigner
-  /** This node's index in the guardian set. */
+  /** This node's index in the current guardian set; -1 when an upgrade left it out (it then signs nothing). */
   index: number
   metrics: Metrics
   log: Logger
@@ -72,7 +72,7 @@ export class Attestor {
    * was signed before (its observation is re-published). A different body for the same
    * (emitter, sequence) throws ConflictingObservationError and signs nothing.
    */
-  async observe(msg: ObservedMessage): Promise<'signed' | 'duplicate'> {
+  async observe(msg: ObservedMessage): Promise<'signed' | 'duplicate' | 'not-a-guardian'> {
     const body = encodeVaaBody({
       timestamp: msg.timestamp,
       nonce: msg.nonce,
@@ -96,6 +96,7 @@ export class Attestor {
       this.#c.log.error({ key, signed: previous, seen: digest }, 'ALERT: conflicting body for an already signed message; not signing')
       throw new ConflictingObservationError(`a different body was already signed for ${key}`, { field: 'sequence', details: `signed ${previous}, seen ${digest}` })
     }
+    if (this.#c.index < 0) return 'not-a-guardian'
     this.#signing.set(key, digest)
     try {
       const signature = this.#c.key.sign(hexToBytes(digest))
@@ -161,6 +162,29 @@ export class Attestor {
     await this.#finish(digest, record)
     this.#c.metrics.vaasReceived.inc()
     return true
+  }
+
+  /**
+   * After a guardian set upgrade: signatures collected under the previous set (indices of that
+   * set) no longer count. Pending observations keep only this node's own signature, re-filed under
+   * its new index (dropped when it left the set); returns them for retransmission.
+   */
+  async rekey(previousIndex: number): Promise<SignedObservation[]> {
+    const ops: Op[] = []
+    const out: SignedObservation[] = []
+    for (const [digest, p] of this.#pending) {
+      const own = previousIndex >= 0 ? p.sigs.get(previousIndex) : undefined
+      for (const i of p.sigs.keys()) ops.push({ type: 'del', key: K.signature(digest, i) })
+      p.sigs = new Map()
+      p.since = Date.now()
+      if (own && this.#c.index >= 0) {
+        p.sigs.set(this.#c.index, own)
+        ops.push({ type: 'put', key: K.signature(digest, this.#c.index), value: bytesToHex(own) })
+        out.push({ body: p.body, signature: own })
+      }
+    }
+    await this.#c.store.commit(ops)
+    return out
   }
 
   /** Own observations older than `ageMs` still without a quorum (for retransmission). */

@@ -35,6 +35,9 @@ export const K = {
   /** Governor decision log, in order. */
   governor: (n: number) => `g/${pad(n, 12)}`,
   governorPrefix: 'g/',
+  /** Applied guardian set upgrades: { vaa, appliedAt } by new set index (replayed on start). */
+  guardianSet: (index: number) => `gs/${pad(index, 10)}`,
+  guardianSetPrefix: 'gs/',
   /** The node's counters that must survive restarts. */
   meta: (name: string) => `x/${name}`,
 } as const
