@@ -1,4 +1,4 @@
-import { NATIVE_TOKEN, collateralVaultAbi, deployBulwark, marginEngineAbi, startAnvil, toBytes32, type AnvilHandle, type BulwarkDeployment } from '@bulwark/contracts-evm'
+import { EvmChainAdapter, NATIVE_TOKEN, collateralVaultAbi, deployBulwark, marginEngineAbi, startAnvil, toBytes32, type AnvilHandle, type BulwarkDeployment } from '@bulwark/contracts-evm'
 import { SolanaAdapter } from '@bulwark/solana-adapter'
 import { generateKeyPairSigner } from '@solana/kit'
 import { rm, writeFile } from 'node:fs/promises'
@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createPublicClient, createWalletClient, http, parseEventLogs, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bytesToHex } from '@bulwark/core'
+import { buildSignedVaa, bytesToHex, encodePayload } from '@bulwark/core'
 import { nodeConfigInput, planCluster, type ClusterNode } from './support/cluster.js'
 import { NodeProcess, anvilKey } from './support/e2e.js'
 import { PROGRAM, PROGRAM_EMITTER, SOLANA, newPayer, startSolanaChain, type SolanaChain } from './support/solana.js'
@@ -17,6 +17,8 @@ import { PROGRAM, PROGRAM_EMITTER, SOLANA, newPayer, startSolanaChain, type Sola
  * the engine on an anvil chain, and a lock in the anvil vault is credited by the program.
  */
 const A = 10002
+const WAD = 10n ** 18n
+const GOVERNOR_DELAY_S = 8
 const account = toBytes32('0x00000000000000000000000000000000000b0b00')
 
 async function until(what: string, cond: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -50,6 +52,14 @@ describe('relayer between Solana and an EVM chain (4 CLI processes)', () => {
       remoteVaults: [{ chain: SOLANA, address: PROGRAM_EMITTER, limitUsd: 10_000_000n, largeTransferUsd: 1_000_000n }],
     })
     await sol.registerEvmVault(A, toBytes32(dep.contracts.vault), toBytes32(NATIVE_TOKEN), 18)
+    // 1 USD per token on chain A's oracle (market 1), signed by the oracle set (= the guardians).
+    const publishTime = BigInt(Math.floor(Date.now() / 1000) - 1)
+    const payload = encodePayload({ type: 'PriceReport', publishTime, prices: [{ marketId: 1, price: WAD, conf: WAD / 1000n, emaPrice: WAD, volMultiplier: WAD }] })
+    const oracleVaa = buildSignedVaa({ timestamp: Number(publishTime), nonce: 0, emitterChain: A, emitterAddress: toBytes32('0x0a'), sequence: 0n, consistencyLevel: 1, payload }, 0, nodes.map((n) => ({ index: n.index, privateKey: n.key.secret })))
+    const evm = new EvmChainAdapter({ deployment: dep, privateKey: anvilKey(0) })
+    await evm.submitVaa(oracleVaa)
+    expect((await evm.readPrice(1))?.price).toBe(WAD)
+    await evm.close()
     miner = setInterval(() => void pub().request({ method: 'anvil_mine' as never, params: ['0x1'] as never }).catch(() => {}), 250)
     reader = new SolanaAdapter({ chainId: SOLANA, rpcUrl: sol.server.url, wsUrl: sol.server.wsUrl, programId: PROGRAM, payer: await generateKeyPairSigner() })
     for (const [i, node] of nodes.entries()) {
@@ -64,6 +74,12 @@ describe('relayer between Solana and an EVM chain (4 CLI processes)', () => {
         watcher: { pollMs: 150, maxRange: 1000 },
         delivery: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 2000, staggerMs: 1500 },
         log: { level: 'info' },
+        // Locks from Solana: at most 1,000 USD per 24 h and per transfer; excess waits 8 s (priced by chain A's oracle).
+        governor: {
+          limits: [{ chain: SOLANA, limitUsd: 1000, largeTransferUsd: 1000, delaySeconds: GOVERNOR_DELAY_S }],
+          assets: [{ chain: SOLANA, asset: sol.mintId, marketId: 1, decimals: 6 }],
+          priceChain: A,
+        },
       })
       const path = join(node.dataDir, 'config.json')
       await writeFile(path, JSON.stringify(cfg, null, 2))
@@ -87,6 +103,20 @@ describe('relayer between Solana and an EVM chain (4 CLI processes)', () => {
     await until('EVM credit of the Solana lock', consumed)
     const logs = parseEventLogs({ abi: marginEngineAbi, eventName: 'CollateralCredited', logs: await pub().getLogs({ address: dep.contracts.engine, fromBlock: 0n }) })
     expect(logs).toHaveLength(1)
+  }, 90_000)
+
+  it('governor: a Solana lock over the per-chain limit is queued, then credited after the delay (never dropped)', async () => {
+    const seq = await sol.lock(2_000n * 10n ** 6n, A, account) // 2,000 USD > 1,000 USD limit
+    const lockedAt = Date.now()
+    const consumed = () => pub().readContract({ address: dep.contracts.engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [SOLANA, PROGRAM_EMITTER, seq] }) as Promise<boolean>
+    type Queued = { notional: string }
+    await until('the transfer queued by the governor', async () => ((await procs[0]!.status()).governorQueued as Queued[]).length > 0, 30_000)
+    expect(((await procs[0]!.status()).governorQueued as Queued[])[0]!.notional).toBe(String(2_000n * WAD))
+    expect(await consumed()).toBe(false)
+    await until('credit after the governor delay', consumed, 60_000)
+    expect(Date.now() - lockedAt).toBeGreaterThanOrEqual(GOVERNOR_DELAY_S * 1000 - 1000)
+    const logs = parseEventLogs({ abi: marginEngineAbi, eventName: 'CollateralCredited', logs: await pub().getLogs({ address: dep.contracts.engine, fromBlock: 0n }) })
+    expect(logs).toHaveLength(2)
   }, 90_000)
 
   it('credits a lock in the EVM vault on Solana', async () => {
