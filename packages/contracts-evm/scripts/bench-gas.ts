@@ -80,6 +80,13 @@ try {
       results[`bulwark_credit_raw_${label}_holder`] = Number(r.gasUsed)
     }
 
+    if (n === 1) {
+      // first credit of a new hour: the rolling window folds the previous hour into its ring
+      const next = Math.floor((await now()) / 3600) * 3600 + 3600
+      await pub.request({ method: 'evm_setNextBlockTimestamp' as never, params: [toHex(next)] as never })
+      results[`bulwark_credit_${label}_holder_new_hour`] = await gas(relayer, engine, marginEngineAbi as Abi, 'credit', [await lock(pad(trader, { size: 32 }), 1_000_000n)])
+    }
+
     const wh = await deployWormholeCore(anvil.url, addrs, CHAIN)
     const whVaa = await lock(pad(trader, { size: 32 }), 1_000_000n)
     results[`wormhole_parseAndVerifyVM_${label}`] = await gas(relayer, wh.address, wh.abi, 'parseAndVerifyVM', [whVaa])

@@ -49,26 +49,34 @@ library RateWindowLib {
         uint256 last = w.hour;
         if (h == last) return (words, 0);
         uint256 gap = h - last;
+        uint256 lastPos = last % RING;
         uint256 sum;
-        // The ring is all zero when `prior` is 0 (prior is its exact sum, saturated only if huge).
-        if (w.prior != 0 || (w.current != 0 && gap <= RING)) {
-            uint256 lastPos = last % RING;
-            for (uint256 i; i < 5; ++i) {
-                uint256 word = w.prior == 0 ? 0 : ring[i];
-                uint256 out;
-                for (uint256 k; k < 5 && i * 5 + k < RING; ++k) {
-                    uint256 p = i * 5 + k;
-                    uint256 v = (word >> (k * 48)) & MAX;
-                    if (p == lastPos) {
-                        v = gap <= RING ? w.current : 0; // hour `last` takes the slot of hour last-24
-                    } else if (last + ((p + RING - lastPos) % RING) < h) {
-                        v = 0; // position p held hour last-24+offset: out of the window at h
+        if (w.prior == 0) {
+            // The ring is all zero (prior is its exact sum): at most the last hour moves in.
+            if (w.current != 0 && gap <= RING) {
+                sum = w.current;
+                words[lastPos / 5] = sum << ((lastPos % 5) * 48);
+                dirty = 1 << (lastPos / 5);
+            }
+        } else {
+            unchecked {
+                for (uint256 i; i < 5; ++i) {
+                    uint256 word = ring[i];
+                    uint256 out;
+                    for (uint256 k; k < 5 && i * 5 + k < RING; ++k) {
+                        uint256 p = i * 5 + k;
+                        uint256 v = (word >> (k * 48)) & MAX;
+                        if (p == lastPos) {
+                            v = gap <= RING ? w.current : 0; // hour `last` takes the slot of hour last-24
+                        } else if (last + ((p + RING - lastPos) % RING) < h) {
+                            v = 0; // position p held hour last-24+offset: out of the window at h
+                        }
+                        out |= v << (k * 48);
+                        sum += v;
                     }
-                    out |= v << (k * 48);
-                    sum += v;
+                    words[i] = out;
+                    if (out != word) dirty |= 1 << i;
                 }
-                words[i] = out;
-                if (out != word) dirty |= 1 << i;
             }
         }
         w.prior = uint48(sum > MAX ? MAX : sum);

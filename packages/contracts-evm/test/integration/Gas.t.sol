@@ -45,6 +45,9 @@ contract GasTest is BulwarkFixture {
         _measureCredit("credit_1of1_fresh", lockVaa(alice, USDC, 100e6));
         _measureCredit("credit_1of1_holder", lockVaa(alice, USDC, 100e6));
         _measureRaw("credit_raw_1of1_holder", lockVaa(alice, USDC, 100e6));
+        // first credit of a new hour: the rate window folds the last hour into its ring (one word written)
+        vm.warp(T0 - T0 % 3600 + 3600);
+        _measureCredit("credit_1of1_holder_new_hour", lockVaa(alice, USDC, 100e6));
     }
 
     /// @dev The raw-calldata entry (fallback): the VAA is the whole calldata.

@@ -14,8 +14,9 @@ contract EngineInvariantTest is Test {
         h = new EngineHandler();
         engine = h.engineAddr();
         targetContract(address(h));
-        bytes4[] memory sel = new bytes4[](7);
+        bytes4[] memory sel = new bytes4[](8);
         sel[6] = EngineHandler.leverUp.selector;
+        sel[7] = EngineHandler.crash.selector;
         sel[0] = EngineHandler.credit.selector;
         sel[1] = EngineHandler.replay.selector;
         sel[2] = EngineHandler.trade.selector;
@@ -46,8 +47,8 @@ contract EngineInvariantTest is Test {
     function test_handlerReachesLiquidation() public {
         h.credit(0, 10_000e6);
         h.leverUp(0, true);
-        h.movePrice(-500);
-        h.movePrice(-500);
+        h.crash(0);
+        h.crash(0);
         h.liquidate(0);
         assertGt(h.liquidations(), 0);
         invariant_valueConserved();
