@@ -57,9 +57,6 @@ const SOL_MARKET = 3
 const SOL_WEIGHT = (8n * 10n ** 18n) / 10n
 /** The program's emitter address: its id as bytes32. */
 const SOLANA_EMITTER = mintAssetId(BULWARK_PROGRAM_ID)
-/** Why the SPL leg of the story does not run yet. */
-export const SOLANA_LEG_MISSING = 'Solana SPL leg: the program runs and is initialized, and the oracle nodes publish prices to it, but the relayer has no Solana chain kind yet, so an SPL lock cannot be attested to chain B; the crash runs on EVM collateral only'
-
 /** Starts bulwark-solana-rpc under the supervisor on two free ports. */
 async function startSolanaRpc(sup: Supervisor, ports: PortAllocator, p: Profile, logDir: string): Promise<{ rpcUrl: string; wsUrl: string }> {
   const [port, wsPort] = [await ports.next(), await ports.next()]
@@ -114,7 +111,6 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const solanaRpc = p.solana ? startSolanaRpc(sup, ports, p, logDir) : undefined
     const [chainPlans, relayerPlans, oraclePlans, solanaUrls] = await Promise.all([Promise.all(anvils), planRelayers(p.relayers, o.dataDir, ports), planOracles(p.oracles, o.dataDir, ports), solanaRpc])
     lap('chainsAndKeys', t)
-    if (p.solana) state.notAvailable.push(SOLANA_LEG_MISSING)
 
     state.phase = 'deploying contracts'
     t = Date.now()
@@ -135,7 +131,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const solana = solanaUrls && mint
       ? await setupSolana(solanaUrls.rpcUrl, solanaUrls.wsUrl, {
           chainId: SOLANA_CHAIN_ID, mint, guardians: relayerPlans.map((r) => r.id.address), oracleSigners: oraclePlans.map((r) => r.signer.address),
-          oracleEmitter: ORACLE_EMITTER(position.chainId), engineEmitter: { chain: position.chainId, address: toBytes32(engine) as Hex }, markets: PERP_MARKETS, tokenMarket: SOL_MARKET,
+          oracleEmitter: ORACLE_EMITTER(position.chainId), engineEmitter: { chain: position.chainId, address: toBytes32(engine) as Hex }, markets: MARKETS.map((m) => PERP_MARKETS.find((x) => x.id === m.id) ?? { id: m.id, imf: 10n ** 17n, mmf: 5n * 10n ** 16n }), tokenMarket: SOL_MARKET,
         })
       : undefined
     if (solana) say(`  initialized solana: program ${solana.programId}, demo SPL token ${solana.mint} (listed on ${position.name} as collateral)`)
@@ -159,14 +155,18 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     state.phase = 'starting relayers'
     t = Date.now()
     say(`[4/6] ${p.relayers} relayer node(s), quorum ${Math.floor((2 * p.relayers) / 3) + 1} of ${p.relayers}`)
-    const relayers = await startRelayers(relayerPlans, chains, sup, { logDir, healthTimeoutMs: p.healthTimeoutMs })
+    const relayers = await startRelayers(relayerPlans, chains, sup, {
+      logDir,
+      healthTimeoutMs: p.healthTimeoutMs,
+      ...(solana ? { solana: { chainId: solana.chainId, rpcUrl: solana.rpcUrl, wsUrl: solana.wsUrl, programId: solana.programId, fund: (a: string) => solana.fund(a, 10n) } } : {}),
+    })
     lap('relayers', t)
 
     state.phase = 'waiting for prices on chain'
     t = Date.now()
     say('[5/6] waiting for the first PriceReport on every chain')
     collector = new StatusCollector({ state, chains, relayers, oracles, profile: p, ...(solana ? { solana } : {}) })
-    await waitFor(async () => (await collector!.pricesOnChain()) === MARKETS.length * chains.length, { what: 'every market priced on every chain', timeoutMs: p.healthTimeoutMs, intervalMs: 500 })
+    await waitFor(async () => (await collector!.pricesOnChain()) === MARKETS.length * (chains.length + (solana ? 1 : 0)), { what: `every market priced on every chain${solana ? ' and on Solana' : ''}`, timeoutMs: p.healthTimeoutMs, intervalMs: 500 })
     lap('firstPrices', t)
     await collector.refresh()
     collector.start()

@@ -28,6 +28,9 @@ describe('devnet, full profile', () => {
     expect(d.relayers).toHaveLength(4)
     expect(d.oracles).toHaveLength(3)
     expect(d.state.quorum).toMatchObject({ guardians: 4, needed: 3, online: 4, ok: true })
+    // Solana: the RPC process runs the initialized program and the oracle nodes publish to it
+    expect(d.solana?.programId).toBe('Bu1wark111111111111111111111111111111111111')
+    expect(d.state.prices.filter((p) => p.chain === 'solana').map((p) => p.name)).toEqual(['ETH-USD', 'SOL-USD', 'USDC-USD'])
     const page = await browser!.newPage()
     await page.goto(d.pageUrl)
 
@@ -36,6 +39,9 @@ describe('devnet, full profile', () => {
     const scenarioMs = Date.now() - t1
     expect(r.failures).toEqual([])
     await checkPageAfterCrash(page, d)
+    const chainsText = await page.locator('#chains tbody').innerText()
+    expect(chainsText).toMatch(/solana \(solana\)\s+1\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+program Bu1wark/)
+    expect(await page.locator('#prices tbody').innerText()).toMatch(/ETH-USD\s+\$1,800\.\d+.*solana/)
     const dir = join(import.meta.dirname, '..', 'test-results')
     mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: join(dir, 'status-page-full.png'), fullPage: true })
@@ -50,7 +56,7 @@ describe('devnet, full profile', () => {
       what: 'devnet full profile: start + crash scenario + stop (test/full.e2e.test.ts, `pnpm --filter @bulwark/devnet test:e2e`)',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version },
-      profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: 'not available yet' },
+      profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: d.solana ? 'bulwark-solana-rpc + initialized program; oracle prices published to it; SPL lock leg not available yet (relayer has no Solana kind)' : 'off' },
       ms: { start: startMs, startParts: d.timings, scenario: scenarioMs, scenarioParts: r.timings, stop: stopMs, total },
       processes: pids.length,
       scenario: { rows: r.rows, badDebt: r.badDebt },

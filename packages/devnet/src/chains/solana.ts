@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { addressBytes, BULWARK_PROGRAM_ID, instructions as ix, pdas } from '@bulwark/programs-solana'
 import { getCreateAccountInstruction } from '@solana-program/system'
 import { getInitializeMint2Instruction, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token'
@@ -9,7 +9,7 @@ import {
   signTransactionMessageWithSigners, type Instruction, type KeyPairSigner,
 } from '@solana/kit'
 import { toHex, type Hex } from 'viem'
-import { tsNode } from '../nodes/bins.js'
+import { packageDir, tsNode } from '../nodes/bins.js'
 import type { ServiceSpec } from '../supervisor/supervisor.js'
 import { jsonRpc } from '../util/wait.js'
 
@@ -17,13 +17,13 @@ const WAD = 10n ** 18n
 const req = createRequire(import.meta.url)
 /** The committed build of Bulwark's program (packages/programs-solana/dist/bulwark.so). */
 const programSo = () => req.resolve('@bulwark/programs-solana/program.so')
-const rpcCli = () => join(dirname(req.resolve('@bulwark/solana-adapter/package.json')), 'bin', 'cli.ts')
+const rpcCli = () => join(packageDir('@bulwark/solana-adapter'), 'bin', 'cli.ts')
 
 export type SolanaRpcPlan = { port: number; wsPort: number; slotMs: number; logFile?: string }
 
 /** `bulwark-solana-rpc` (litesvm behind JSON-RPC + WebSocket) with Bulwark's program loaded; healthy when getHealth answers ok. */
 export function solanaRpcService(o: SolanaRpcPlan, healthTimeoutMs: number): ServiceSpec {
-  const args = ['--port', String(o.port), '--ws-port', String(o.wsPort), '--slot-ms', String(o.slotMs), '--program', `${BULWARK_PROGRAM_ID}=${programSo()}`]
+  const args = ['--port', String(o.port), '--ws-port', String(o.wsPort), '--slot-ms', String(o.slotMs), '--finalized-depth', '4', '--program', `${BULWARK_PROGRAM_ID}=${programSo()}`]
   return { name: 'solana', ...tsNode(rpcCli(), args), logFile: o.logFile, stopTimeoutMs: 3000, healthTimeoutMs, health: async () => (await jsonRpc<string>(`http://127.0.0.1:${o.port}`, 'getHealth', [], 500)) === 'ok' }
 }
 

@@ -3,11 +3,16 @@ import type { RelayerIdentity } from './relayer-keys.js'
 
 /** The environment variable holding the key that pays for a relayer's deliveries (set per process). */
 export const SENDER_KEY_ENV = 'BULWARK_SENDER_KEY'
+/** The environment variable holding a relayer's Solana fee payer (64-byte keypair as a JSON array). */
+export const SOLANA_PAYER_ENV = 'BULWARK_SOLANA_PAYER'
+
+/** The Solana cluster a relayer watches and delivers to. */
+export type RelayerSolana = { chainId: number; rpcUrl: string; wsUrl: string; programId: string }
 
 export type RelayerPlan = { index: number; name: string; dir: string; p2pPort: number; opsPort: number; id: RelayerIdentity }
 
 /** One node's bulwark-relayer config (the relayer's own schema). */
-export function relayerConfig(node: RelayerPlan, all: readonly RelayerPlan[], chains: readonly DeployedChain[]): Record<string, unknown> {
+export function relayerConfig(node: RelayerPlan, all: readonly RelayerPlan[], chains: readonly DeployedChain[], solana?: RelayerSolana): Record<string, unknown> {
   return {
     nodeName: node.name,
     network: 'bulwark-devnet',
@@ -33,7 +38,7 @@ export function relayerConfig(node: RelayerPlan, all: readonly RelayerPlan[], ch
       watch: true,
       deliver: true,
       startHeight: Number(c.deployment.startBlock),
-    })),
+    })).concat(solana ? [{ ...solana, name: 'solana', kind: 'solana', payerKeyEnv: SOLANA_PAYER_ENV, watch: true, deliver: true, startHeight: 0 } as never] : []),
     watcher: { pollMs: 300, maxRange: 1000 },
     delivery: { maxAttempts: 5, baseDelayMs: 300, maxDelayMs: 5000, staggerMs: 400 },
     ops: { host: '127.0.0.1', port: node.opsPort },

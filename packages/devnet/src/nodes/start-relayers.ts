@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { createKeyPairSignerFromBytes } from '@solana/kit'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
 import type { DeployedChain } from '../chains/deploy.js'
@@ -8,7 +10,7 @@ import type { PortAllocator } from '../util/ports.js'
 import { httpOk, waitFor } from '../util/wait.js'
 import { packageDir, tsNode } from './bins.js'
 import { newKey } from '../keys.js'
-import { relayerConfig, SENDER_KEY_ENV, type RelayerPlan } from './relayer-config.js'
+import { relayerConfig, SENDER_KEY_ENV, SOLANA_PAYER_ENV, type RelayerPlan, type RelayerSolana } from './relayer-config.js'
 import { relayerKeysInit } from './relayer-keys.js'
 
 export const KEYSTORE_PASSWORD = 'bulwark-devnet'
@@ -32,19 +34,22 @@ export type RunningRelayer = RelayerPlan & { opsUrl: string; pid: number }
 const RELAYER_CLI = () => join(packageDir('@bulwark/relayer'), 'bin', 'cli.ts')
 
 /** Starts every relayer as its own `bulwark-relayer start --config` process; healthy = /healthz answers 200. Then waits for the full mesh. */
-export async function startRelayers(plans: RelayerPlan[], chains: DeployedChain[], sup: Supervisor, o: { logDir: string; healthTimeoutMs: number }): Promise<RunningRelayer[]> {
+export async function startRelayers(plans: RelayerPlan[], chains: DeployedChain[], sup: Supervisor, o: { logDir: string; healthTimeoutMs: number; solana?: RelayerSolana & { fund(address: string): Promise<void> } }): Promise<RunningRelayer[]> {
   const out: RunningRelayer[] = []
   await Promise.all(
     plans.map(async (p) => {
       const sender = newKey()
       for (const c of chains) await fund(c.rpcUrl, sender.address, 10n ** 22n)
       const file = join(p.dir, 'relayer.json')
-      await writeFile(file, JSON.stringify(relayerConfig(p, plans, chains), null, 2))
+      const sol = o.solana ? await solanaPayer() : undefined
+      if (sol) await o.solana!.fund(sol.address)
+      const { fund: _, ...solana } = o.solana ?? { fund: undefined }
+      await writeFile(file, JSON.stringify(relayerConfig(p, plans, chains, o.solana ? (solana as RelayerSolana) : undefined), null, 2))
       const opsUrl = `http://127.0.0.1:${p.opsPort}`
       const proc = await sup.start({
         name: p.name,
         ...tsNode(RELAYER_CLI(), ['start', '--config', file]),
-        env: { BULWARK_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD, [SENDER_KEY_ENV]: sender.key as Hex },
+        env: { BULWARK_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD, [SENDER_KEY_ENV]: sender.key as Hex, ...(sol ? { [SOLANA_PAYER_ENV]: sol.secret } : {}) },
         logFile: join(o.logDir, `${p.name}.log`),
         healthTimeoutMs: o.healthTimeoutMs,
         health: () => httpOk(`${opsUrl}/healthz`),
@@ -66,4 +71,11 @@ export async function startRelayers(plans: RelayerPlan[], chains: DeployedChain[
     )
   }
   return out
+}
+
+/** A fresh Solana keypair as the 64-byte JSON array (solana-keygen format) the relayer reads. */
+async function solanaPayer(): Promise<{ secret: string; address: string }> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const bytes = Uint8Array.from([...privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32), ...publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)])
+  return { secret: JSON.stringify([...bytes]), address: (await createKeyPairSignerFromBytes(bytes)).address }
 }

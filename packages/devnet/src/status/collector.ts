@@ -3,6 +3,8 @@ import { pad } from 'viem'
 import type { DeployedChain } from '../chains/deploy.js'
 import type { DeployedSolana } from '../chains/solana.js'
 import { jsonRpc } from '../util/wait.js'
+import { SolanaAdapter } from '@bulwark/solana-adapter'
+import { address } from '@solana/kit'
 import { CRASH_MARKET, MARKETS } from '../markets.js'
 import type { RunningOracle } from '../nodes/start-oracles.js'
 import type { RunningRelayer } from '../nodes/start-relayers.js'
@@ -26,11 +28,14 @@ export class StatusCollector {
   #busy: Promise<void> | undefined
   #stopped = false
 
+  /** Reads the Solana program's markets (prices the oracle nodes publish there). */
+  #solana: SolanaAdapter | undefined
   constructor(private readonly c: { state: DevnetState; chains: DeployedChain[]; relayers: RunningRelayer[]; oracles: RunningOracle[]; profile: Profile; solana?: DeployedSolana }) {
     this.readers = c.chains.map((ch) => new ChainReader(ch))
     this.position = this.readers.find((r) => r.chain.role === 'position')!
     c.state.chains = c.chains.map((ch) => ({ name: ch.name, chainId: ch.chainId, kind: 'evm', rpcUrl: ch.rpcUrl, height: null }))
     const sol = c.solana
+    if (sol) this.#solana = new SolanaAdapter({ chainId: sol.chainId, rpcUrl: sol.rpcUrl, wsUrl: sol.wsUrl, programId: address(sol.programId), payer: sol.admin, name: 'solana' })
     if (sol) c.state.chains.push({ name: sol.name, chainId: sol.chainId, kind: 'solana', rpcUrl: sol.rpcUrl, height: null, note: `program ${sol.programId}, SPL token ${sol.mint}` })
     c.state.chart.market = CRASH_MARKET.name
   }
@@ -47,6 +52,7 @@ export class StatusCollector {
   async pricesOnChain(): Promise<number> {
     let n = 0
     for (const r of this.readers) for (const m of MARKETS) if (await r.price(m.id)) n++
+    if (this.#solana) for (const m of MARKETS) if (await this.#solana.readPrice(m.id).catch(() => null)) n++
     return n
   }
 
@@ -61,6 +67,7 @@ export class StatusCollector {
   }
 
   stop(): void {
+    void this.#solana?.close().catch(() => {})
     this.#stopped = true
     clearTimeout(this.#timer)
   }
@@ -139,6 +146,13 @@ export class StatusCollector {
     for (const m of MARKETS) {
       const p = await this.position.price(m.id)
       if (p) out.push({ marketId: m.id, name: m.name, price: p.price, conf: p.conf, ema: p.ema, volMultiplier: p.volMultiplier, publishTime: p.publishTime, chain: this.position.chain.name })
+    }
+    if (this.#solana) {
+      for (const m of MARKETS) {
+        const p = await this.#solana.readPrice(m.id).catch(() => null)
+        const n = (v: bigint) => Number(v) / 1e18
+        if (p) out.push({ marketId: m.id, name: m.name, price: n(p.price), conf: n(p.conf), ema: n(p.emaPrice), volMultiplier: n(p.volMultiplier), publishTime: Number(p.publishTime), chain: 'solana' })
+      }
     }
     s.prices = out
     const c = out.find((x) => x.marketId === CRASH_MARKET.id)
