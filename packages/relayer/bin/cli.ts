@@ -21,7 +21,8 @@ const USAGE = `bulwark-relayer <command>
   start --config <file>                                 run a node (SIGTERM/SIGINT stop it gracefully)
   status --config <file>                                node status (live, or from its store when stopped)
   dlq list --config <file>                              dead-lettered VAAs
-  dlq retry <digest> --config <file>                    move a dead-lettered VAA back to delivery`
+  dlq retry <digest> --config <file>                    move a dead-lettered VAA back to delivery
+  governance <0xvaa> --config <file>                    apply a GuardianSetUpgrade VAA on the running node`
 
 const out = (v: unknown): void => console.log(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2))
 
@@ -104,7 +105,9 @@ async function start(c: RelayerConfig): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  if (process.send) process.send({ type: 'ready', peerId: relayer.peerId, opsPort: relayer.opsPort, addresses: relayer.addresses })
+  const ready = { ready: true, peerId: relayer.peerId, opsPort: relayer.opsPort, addresses: relayer.addresses, guardianIndex: relayer.index }
+  console.log(JSON.stringify(ready))
+  if (process.send) process.send({ type: 'ready', ...ready })
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -146,6 +149,13 @@ async function main(argv: string[]): Promise<void> {
   if (cmd === 'dlq' && sub === 'retry') {
     if (!arg || !/^0x[0-9a-f]{64}$/.test(arg)) throw new InvalidConfigError('dlq retry needs the 0x digest of a dead-lettered VAA', { field: 'digest' })
     return out((await live(c, `/dlq/${arg}/retry`, 'POST')) ?? (await withStore(c, (s) => retryDeadLetter(s, arg as `0x${string}`))))
+  }
+  if (cmd === 'governance') {
+    if (!sub || !/^0x([0-9a-fA-F]{2})+$/.test(sub)) throw new InvalidConfigError('governance needs the 0x hex of a GuardianSetUpgrade VAA', { field: 'vaa' })
+    const res = await fetch(`http://${c.ops.host}:${c.ops.port}/governance`, { method: 'POST', body: JSON.stringify({ vaa: sub }), signal: AbortSignal.timeout(10_000) })
+    const body = (await res.json()) as { error?: string; message?: string }
+    if (!res.ok) throw Object.assign(new Error(body.message ?? res.statusText), { name: body.error ?? 'Error' })
+    return out(body)
   }
   throw new InvalidConfigError(`unknown command: ${positionals.join(' ')}\n${USAGE}`, { field: 'command' })
 }

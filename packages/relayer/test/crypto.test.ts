@@ -43,6 +43,18 @@ describe('native secp256k1', () => {
     expect(recoverAddress(digest, sig.subarray(0, 64))).toBeNull()
   })
 
+  it('draws the low-s line exactly at n/2 (s = 0 and s = n/2 + 1 refused, s = n/2 accepted)', () => {
+    const digest = keccak256(Uint8Array.of(7))
+    const withS = (v: bigint) => {
+      const out = Uint8Array.from(sign(digest, testGuardianKey(2).secret))
+      for (let i = 63; i >= 32; i--) { out[i] = Number(v & 0xffn); v >>= 8n }
+      return out
+    }
+    expect(recoverAddress(digest, withS(N / 2n))).not.toBeNull()
+    expect(recoverAddress(digest, withS(N / 2n + 1n))).toBeNull()
+    expect(recoverAddress(digest, withS(0n))).toBeNull()
+  })
+
   it('Guardians.verify checks the signer against the claimed index', () => {
     const keys = [0, 1, 2, 3].map(testGuardianKey)
     const g = new Guardians(keys.map((k) => k.address))

@@ -9,8 +9,20 @@ import { bytesToHex, type Hex } from '@bulwark/core'
  * so they are byte-identical to core's signDigest.
  */
 
-/** Half the curve order: a signature with s above it is malleable and refused. */
-const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n
+/** Half the curve order, big-endian: a signature with s above it is malleable and refused. */
+const HALF_N = Uint8Array.from(Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'))
+
+/** 0 < s <= n/2, compared byte by byte (no allocation on the hot path). */
+function isLowS(sig: Uint8Array): boolean {
+  let zero = true
+  let cmp = 0
+  for (let i = 0; i < 32; i++) {
+    const b = sig[32 + i]!
+    if (b !== 0) zero = false
+    if (cmp === 0 && b !== HALF_N[i]) cmp = b < HALF_N[i]! ? -1 : 1
+  }
+  return !zero && cmp <= 0
+}
 
 /**
  * keccak256 through the native `keccak` binding: ~4-5x @noble/hashes on 170-byte VAA bodies here
@@ -43,9 +55,7 @@ export function recoverPublicKey(digest: Uint8Array, sig: Uint8Array): Uint8Arra
   if (sig.length !== 65 || digest.length !== 32) return null
   const v = sig[64]!
   if (v > 1) return null
-  let s = 0n
-  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(sig[i]!)
-  if (s === 0n || s > HALF_N) return null
+  if (!isLowS(sig)) return null
   try {
     return native.ecdsaRecover(sig.subarray(0, 64), v, digest, false)
   } catch {

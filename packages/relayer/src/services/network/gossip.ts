@@ -203,21 +203,26 @@ export class Gossip {
           this.#checkEmitter(it.body, `items[${i}]`)
           return vaaDigest(it.body)
         })
-        // Late signatures for VAAs this node already holds change nothing: check one random item only
-        // (a sender of bad signatures is still caught and penalized) and Ignore the batch (not
-        // forwarded). Retransmissions are checked in full: the sender lacks the VAA and gets a reply.
-        if ((flags & RETRANSMISSION) === 0 && digests.every((d) => this.#c.hasVaa(bytesToHex(d)))) {
-          const i = Math.floor(Math.random() * digests.length)
+        // Late signatures for VAAs this node already holds change nothing: they are neither verified
+        // nor kept. When a whole batch is late, one random item is checked (a sender of bad signatures
+        // is still caught and penalized) and the batch is Ignored (not forwarded). Retransmissions are
+        // checked in full: the sender lacks the VAA and gets a reply.
+        const full = (flags & RETRANSMISSION) !== 0
+        const late = full ? undefined : digests.map((d) => this.#c.hasVaa(bytesToHex(d)))
+        const check = (i: number): void => {
           if (!g.verify(digests[i]!, decoded.items[i]!.signature, env.sender)) {
             throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
           }
+        }
+        if (late?.every(Boolean)) {
+          check(Math.floor(Math.random() * digests.length))
           return { kind: 'late', env }
         }
-        const items = decoded.items.map((it, i) => {
-          if (!g.verify(digests[i]!, it.signature, env.sender)) {
-            throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
-          }
-          return { ...it, digest: digests[i]! }
+        const items: VerifiedObservation[] = []
+        decoded.items.forEach((it, i) => {
+          if (late?.[i]) return
+          check(i)
+          items.push({ ...it, digest: digests[i]! })
         })
         return { kind: 'observations', env, items, retransmission: (flags & RETRANSMISSION) !== 0 }
       }
