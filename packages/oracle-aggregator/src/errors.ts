@@ -1,9 +1,9 @@
 /**
- * Errors of the oracle node's I/O edges (sources, peers). Price-domain failures reuse core's shared
+ * Errors of the oracle node's I/O edges (sources, peers, chain transactions). Price-domain failures reuse core's shared
  * names (StalePrice, InsufficientSources, PriceDivergence...); these name transport problems,
  * which have no on-chain counterpart. Each carries the source or peer and the field that was wrong.
  */
-export type SourceErrorKind = 'SourceTimeout' | 'SourceHttpError' | 'MalformedResponse' | 'SourceStale' | 'PeerRejected'
+export type SourceErrorKind = 'SourceTimeout' | 'SourceHttpError' | 'MalformedResponse' | 'SourceStale' | 'PeerRejected' | 'TransactionReverted'
 
 export class OracleNodeError<K extends SourceErrorKind = SourceErrorKind> extends Error {
   override readonly name: K
@@ -50,5 +50,11 @@ export class SourceStaleError extends OracleNodeError<'SourceStale'> {
 export class PeerRejectedError extends OracleNodeError<'PeerRejected'> {
   constructor(origin: string, reason: string) {
     super('PeerRejected', origin, reason)
+  }
+}
+/** A transaction passed simulation but reverted when mined (e.g. another keeper's landed first). */
+export class TransactionRevertedError extends OracleNodeError<'TransactionReverted'> {
+  constructor(origin: string, readonly txHash: string, what: string) {
+    super('TransactionReverted', origin, `${what} transaction ${txHash} reverted`, { field: 'status' })
   }
 }

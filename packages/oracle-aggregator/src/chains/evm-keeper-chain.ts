@@ -1,42 +1,54 @@
-import { EvmChainAdapter, marginEngineAbi, type EvmAdapterOptions } from '@bulwark/contracts-evm'
-import { InvalidParameterError, type Hex } from '@bulwark/core'
-import { createPublicClient, http, type PublicClient } from 'viem'
+import { ANVIL_KEY_0, EvmChainAdapter, marginEngineAbi, toCoreError, type EvmAdapterOptions } from '@bulwark/contracts-evm'
+import type { Hex, SubmitResult } from '@bulwark/core'
+import { createPublicClient, createWalletClient, http, type Account, type Chain, type HttpTransport, type PublicClient, type WalletClient } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { TransactionRevertedError } from '../errors.js'
 import type { KeeperChain } from '../services/keeper/types.js'
 
-/** MarginEngine events whose first indexed argument is the account whose margin state changed. */
-const ACCOUNT_EVENTS = new Set(['CollateralCredited', 'CollateralQueued', 'PositionChanged', 'WithdrawalApproved', 'Liquidated', 'QueueReleased'])
-const events = marginEngineAbi.filter((x) => x.type === 'event' && ACCOUNT_EVENTS.has(x.name))
-/** Blocks per eth_getLogs request. */
-const LOG_RANGE = 5_000n
+export type EvmKeeperChainOptions = EvmAdapterOptions & {
+  /** How often a liquidation's receipt is polled, ms (viem's default is 4,000). @default 100 */
+  receiptPollMs?: number
+  /** Give up waiting for a liquidation's receipt after this long, ms. @default 60000 */
+  receiptTimeoutMs?: number
+}
 
 /**
- * The EVM ChainAdapter of @bulwark/contracts-evm plus the keeper's `getAccountChanges`, read from
- * the MarginEngine's account events. When the adapter itself implements getAccountChanges, that
- * one is used.
+ * The EVM ChainAdapter of @bulwark/contracts-evm as a KeeperChain: its getAccountChanges (read
+ * from MarginEngine account events) is required here rather than optional, and liquidations poll
+ * for their receipt every `receiptPollMs` instead of viem's 4 s default (a receipt missed on the
+ * first look otherwise costs 4 s of liquidation latency).
  */
 export class EvmKeeperChain extends EvmChainAdapter implements KeeperChain {
   readonly #pub: PublicClient
+  readonly #wallet: WalletClient<HttpTransport, Chain, Account>
   readonly #engine: Hex
-  readonly #inherited = (EvmChainAdapter.prototype as Partial<KeeperChain>).getAccountChanges
+  readonly #timeout: number
 
-  constructor(opts: EvmAdapterOptions) {
+  constructor(opts: EvmKeeperChainOptions) {
     super(opts)
-    this.#pub = createPublicClient({ transport: http(opts.rpcUrl ?? opts.deployment.rpcUrl) }) as PublicClient
+    const url = opts.rpcUrl ?? opts.deployment.rpcUrl
+    const chain = { id: opts.deployment.evmChainId, name: this.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [url] } } } as const
+    this.#pub = createPublicClient({ chain, transport: http(url), pollingInterval: opts.receiptPollMs ?? 100 }) as PublicClient
+    this.#wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url) })
     this.#engine = opts.deployment.contracts.engine
+    this.#timeout = opts.receiptTimeoutMs ?? 60_000
   }
 
-  async getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]> {
-    if (this.#inherited) return this.#inherited.call(this, fromHeight, toHeight)
-    if (fromHeight > toHeight) throw new InvalidParameterError(`fromHeight ${fromHeight} is after toHeight ${toHeight}`, { field: 'fromHeight' })
-    const seen = new Set<Hex>()
-    for (let from = fromHeight; from <= toHeight; from += LOG_RANGE) {
-      const to = from + LOG_RANGE - 1n < toHeight ? from + LOG_RANGE - 1n : toHeight
-      const logs = await this.#pub.getLogs({ address: this.#engine, events, fromBlock: from, toBlock: to })
-      for (const l of logs) {
-        const a = (l.args as { account?: Hex }).account
-        if (a) seen.add(a.toLowerCase() as Hex)
-      }
+  override getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]> {
+    return super.getAccountChanges(fromHeight, toHeight)
+  }
+
+  /** MarginEngine.liquidate(account): simulated first (reverts become core's typed errors), then sent and awaited. */
+  override async liquidate(account: Hex): Promise<SubmitResult> {
+    let request
+    try {
+      ;({ request } = await this.#pub.simulateContract({ account: this.#wallet.account, address: this.#engine, abi: marginEngineAbi, functionName: 'liquidate', args: [account] }))
+    } catch (e) {
+      throw toCoreError(e, 'liquidate')
     }
-    return [...seen]
+    const hash = await this.#wallet.writeContract(request)
+    const r = await this.#pub.waitForTransactionReceipt({ hash, timeout: this.#timeout })
+    if (r.status !== 'success') throw new TransactionRevertedError(this.name, hash, 'liquidate')
+    return { txHash: hash, height: r.blockNumber }
   }
 }

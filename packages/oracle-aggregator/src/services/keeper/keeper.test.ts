@@ -110,6 +110,23 @@ describe('liquidation keeper', () => {
     expect(keeper.stats.rebuilds - rebuildsBefore).toBe(0) // core's onMultiplier re-arms the market's accounts: no rebuild
   })
 
+  it('a multiplier that falls back releases accounts it had made liquidatable (core onMultiplier), without a rebuild', async () => {
+    const { chains, prices } = await world()
+    const keeper = new LiquidationKeeper(config, { chains, logger })
+    await keeper.start(prices)
+    const rebuilds = keeper.stats.rebuilds // the index grew while indexing
+    for (const c of chains) c.halted.add(1) // refused: they stay due
+    setAll(chains, 1, 30_000n * WAD, 3n * WAD)
+    await keeper.onPrice(1, 30_000n * WAD, 3n * WAD)
+    expect(keeper.index.liquidatable.size).toBe(bruteForce(chains).size)
+    expect(keeper.index.liquidatable.size).toBeGreaterThan(0)
+    setAll(chains, 1, 30_000n * WAD, WAD)
+    await keeper.onPrice(1, 30_000n * WAD, WAD)
+    expect(bruteForce(chains).size).toBe(0)
+    expect(keeper.index.liquidatable.size).toBe(0)
+    expect(keeper.stats.rebuilds).toBe(rebuilds)
+  })
+
   it('a halted market refuses liquidations (MarketHalted): retried on the next tick once it resumes', async () => {
     const { chains, prices } = await world()
     const keeper = new LiquidationKeeper(config, { chains, logger })
