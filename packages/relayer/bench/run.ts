@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CONTRACTS, nodeConfig, planCluster } from '../test/support/cluster.js'
+import { bundle } from '../scripts/bundle.js'
 import { measureSecp } from './secp.js'
 
 /**
@@ -16,6 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url))
 const TOTAL = Number(process.env['BENCH_TOTAL'] ?? 10_000)
 const RATE = Number(process.env['BENCH_RATE'] ?? 200)
 const NODES = 4
+/** BENCH_BUNDLE=1: nodes run bench/node.ts bundled to plain JavaScript (bench/bundle.ts) instead of through tsx. */
+const NODE_SCRIPT = process.env['BENCH_BUNDLE'] ? await bundle(join(here, 'node.ts'), 'bench-node.mjs') : join(here, 'node.ts')
+const LOADER = process.env['BENCH_BUNDLE'] ? [] : ['--import', 'tsx']
 
 type Row = [seq: number, fetchedAt: number, vaaAt: number]
 const pct = (xs: number[], p: number): number => {
@@ -37,7 +41,7 @@ async function scenario(name: string, ratePerSec: number) {
   const cpuAtComplete: number[] = nodes.map(() => NaN)
   try {
     const ready = nodes.map((n, i) => {
-      const child = fork(join(here, 'node.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      const child = fork(NODE_SCRIPT, [], { execArgv: [...LOADER, ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), ...(process.env['BENCH_PROFILE'] && i === 0 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/relayer-prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       children.push(child)
       const config = nodeConfig(nodes, i, { chains: [{ chainId: 10002, name: 'synthetic', kind: 'evm', rpcUrl: 'http://127.0.0.1:1', contracts: CONTRACTS, deliver: false }], watcher: { pollMs: 10 } })
       return new Promise<void>((resolve, reject) => {
@@ -123,6 +127,8 @@ const saturation = await scenario('saturation', 0)
 const paced = await scenario(`paced-${RATE}`, RATE)
 const report = {
   date: new Date().toISOString(),
+  nodeRuntime: process.env['BENCH_BUNDLE'] ? 'bundled JavaScript (BENCH_BUNDLE=1)' : 'TypeScript through tsx',
+  nodeFlags: process.env['BENCH_NODE_FLAGS'] ?? '',
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: round(totalmem() / 2 ** 30), node: process.version, loadAverageBefore: loadBefore },
   note: 'cpuMsPerVaaPerNode is CPU time (user+system) a node spent per VAA; 4 x that / cores bounds the throughput on an otherwise idle machine',
   secp256k1OpsPerSecond: secp,

@@ -1,10 +1,7 @@
 import { toBytes32, type ChainAdapter, type Hex } from '@bulwark/core'
-import { EvmChainAdapter } from '@bulwark/contracts-evm'
-import { SolanaAdapter } from '@bulwark/solana-adapter'
 import { address, createKeyPairSignerFromBytes, generateKeyPairSigner, getBase58Encoder, type KeyPairSigner } from '@solana/kit'
 import type { ChainConfig, EvmChainConfig, RelayerConfig, SolanaChainConfig } from './config.js'
 import { InvalidConfigError } from './errors.js'
-import { FeeBumpingSubmitter } from './services/delivery/evm-submitter.js'
 
 /** Secrets by chain id, resolved by bin/ from the environment: EVM sender keys, Solana payer keypairs. */
 export type ChainSecrets = ReadonlyMap<number, string | undefined>
@@ -34,15 +31,18 @@ export async function createAdapters(config: RelayerConfig, secrets: ChainSecret
   const out = new Map<number, ChainAdapter>()
   for (const [i, c] of config.chains.entries()) {
     const secret = secrets.get(c.chainId)
-    out.set(c.chainId, c.kind === 'evm' ? evmAdapter(c, i, secret) : await solanaAdapter(c, i, secret))
+    out.set(c.chainId, c.kind === 'evm' ? await evmAdapter(c, i, secret) : await solanaAdapter(c, i, secret))
   }
   return out
 }
 
-function evmAdapter(c: EvmChainConfig, i: number, key: string | undefined): ChainAdapter {
+// Chain packages are imported when a chain of their kind is configured: an EVM-only node never
+// loads the Solana client (and the litesvm binding its package also ships), and vice versa.
+async function evmAdapter(c: EvmChainConfig, i: number, key: string | undefined): Promise<ChainAdapter> {
   if (c.deliver && !key) throw new InvalidConfigError(`chain ${c.chainId} delivers but has no sender key`, { field: `chains[${i}].senderKeyEnv` })
   if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidConfigError('sender key is not 0x + 32 bytes hex', { field: `chains[${i}].senderKeyEnv` })
   const contracts = c.contracts as { oracle: Hex; engine: Hex; vault: Hex }
+  const [{ EvmChainAdapter }, { FeeBumpingSubmitter }] = await Promise.all([import('@bulwark/contracts-evm'), import('./services/delivery/evm-submitter.js')])
   const adapter = new EvmChainAdapter({
     deployment: { chainId: c.chainId, evmChainId: c.evmChainId, rpcUrl: c.rpcUrl, admin: '0x0000000000000000000000000000000000000000', contracts, startBlock: String(c.startHeight) },
     ...(key ? { privateKey: key as Hex } : {}),
@@ -81,6 +81,7 @@ async function solanaAdapter(c: SolanaChainConfig, i: number, secret: string | u
       throw new InvalidConfigError('Solana payer key is not a valid Ed25519 keypair', { field, cause })
     }
   }
+  const { SolanaAdapter } = await import('@bulwark/solana-adapter')
   return new SolanaAdapter({
     chainId: c.chainId,
     name: c.name,

@@ -10,7 +10,8 @@ import { bytesToHex } from '@bulwark/core'
 import { nodeConfigInput, type ClusterNode } from './cluster.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const BIN = join(here, '..', '..', 'bin', 'bulwark-relayer')
+/** The CLI the e2e tests spawn: bin/bulwark-relayer, or the bundle of `pnpm build` with RELAYER_E2E_CLI=dist/bulwark-relayer.mjs. */
+export const BIN = process.env['RELAYER_E2E_CLI'] ? join(here, '..', '..', process.env['RELAYER_E2E_CLI']) : join(here, '..', '..', 'bin', 'bulwark-relayer')
 export const A = 10002
 export const B = 10003
 
@@ -50,7 +51,7 @@ export class NodeProcess {
 
   async start(): Promise<void> {
     const log = createWriteStream(join(this.node.dataDir, 'node.log'), { flags: 'a' })
-    const args = this.script === BIN ? [BIN, 'start', '--config', this.configPath] : ['--import', 'tsx', this.script, this.configPath]
+    const args = this.script === BIN || this.script.endsWith('.mjs') ? [this.script, 'start', '--config', this.configPath] : ['--import', 'tsx', this.script, this.configPath]
     this.child = spawn(process.execPath, args, { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] })
     this.child.stdout!.pipe(log)
     this.child.stderr!.pipe(log)
