@@ -12,6 +12,11 @@ export function summary(d: Devnet): string {
     const k = c.deployment.contracts
     lines.push(`             engine ${k.engine}  oracle ${k.oracle}  vault ${k.vault}  USDC ${c.usdc}`)
   }
+  const s = d.solana
+  if (s) {
+    lines.push(`    solana   id ${s.chainId}  ${s.rpcUrl}  ws ${s.wsUrl}  (collateral origin: bulwark-solana-rpc over litesvm)`)
+    lines.push(`             program ${s.programId}  demo SPL token ${s.mint} (${s.mintDecimals} decimals, priced as SOL)`)
+  }
   for (const n of d.state.notAvailable) lines.push(`    not available yet: ${n}`)
   const q = Math.floor((2 * d.relayers.length) / 3) + 1
   lines.push('', `  relayers (quorum ${q} of ${d.relayers.length})`)

@@ -38,6 +38,10 @@ describe('devnet, full profile', () => {
     const r = await runCrash(d)
     const scenarioMs = Date.now() - t1
     expect(r.failures).toEqual([])
+    // the SPL leg: locked on Solana, credited on chain-b, all of it released back to the wallet
+    expect(r.table).toMatch(/solana SPL: locked 20\.00, credited 20\.00, approved 20\.00, released 20\.00, vault holds 0\.00/)
+    expect(r.badDebt.total).toBeGreaterThan(0)
+    expect(r.conservation.checkedBlocks).toBeGreaterThanOrEqual(1)
     await checkPageAfterCrash(page, d)
     const chainsText = await page.locator('#chains tbody').innerText()
     expect(chainsText).toMatch(/solana \(solana\)\s+1\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+program Bu1wark/)
@@ -56,7 +60,7 @@ describe('devnet, full profile', () => {
       what: 'devnet full profile: start + crash scenario + stop (test/full.e2e.test.ts, `pnpm --filter @bulwark/devnet test:e2e`)',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version },
-      profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: d.solana ? 'bulwark-solana-rpc + initialized program; oracle prices published to it; SPL lock leg not available yet (relayer has no Solana kind)' : 'off' },
+      profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: d.solana ? 'bulwark-solana-rpc + initialized program: oracle prices, SPL lock credited on chain-b and withdrawn back' : 'off' },
       ms: { start: startMs, startParts: d.timings, scenario: scenarioMs, scenarioParts: r.timings, stop: stopMs, total },
       processes: pids.length,
       scenario: { rows: r.rows, badDebt: r.badDebt },

@@ -6,6 +6,7 @@ import { CRASH_MARKET, MARKETS } from '../markets.js'
 import type { ScenarioRow } from '../page/state.js'
 import { waitFor } from '../util/wait.js'
 import { checkConservation } from './conservation.js'
+import { checkSolanaLeg, lockSpl, withdrawSpl, type SolanaLeg } from './solana-leg.js'
 import { checkInvariants, type Ledger } from './invariants.js'
 import { formatTable } from './table.js'
 import { assetIdOf, engineBalance, Trader } from './trader.js'
@@ -13,6 +14,8 @@ import { assetIdOf, engineBalance, Trader } from './trader.js'
 export type CrashResult = { ok: boolean; table: string; failures: string[]; rows: ScenarioRow[]; ledgers: Ledger[]; timings: Record<string, number>; badDebt: { total: number; covered: number; socialized: number }; conservation: { checkedBlocks: number; skippedBlocks: number } }
 
 const USDC = 10n ** 6n
+/** Alice's SPL lock on Solana: 20 tokens of 9 decimals (priced as SOL). */
+const SPL_LOCK = 20n * 10n ** 9n
 const WAD = 10n ** 18n
 /**
  * The crash, as fractions of the opening price: -8%, then a gap to -25% (faster than any keeper can
@@ -45,7 +48,6 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   const traders = [alice, bob, carol]
   const deposits = new Map([[alice, 10_000n * USDC], [bob, 3_000n * USDC], [carol, 4_000n * USDC]])
   const sizes = new Map([[alice, 5n * WAD], [bob, 9n * WAD], [carol, 6n * WAD]])
-  if (d.profile.solana) say('  Solana leg: not available yet (the relayer has no Solana chain kind); the trader locks on EVM only')
 
   const row = async (label: string) => {
     await col.refresh()
@@ -76,7 +78,14 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
     intervalMs: 300,
   })
   timings['lockToCredit'] = Date.now() - t
-  await row(`locked 10,000 + 3,000 + 4,000 USDC on ${origin.name}, credited on ${position.name}`)
+  let spl: SolanaLeg | undefined
+  if (d.solana) {
+    t = Date.now()
+    sc.step = 'locking an SPL token on Solana'
+    spl = await lockSpl(d.solana, position, alice, SPL_LOCK)
+    timings['splLockToCredit'] = Date.now() - t
+  }
+  await row(`locked 10,000 + 3,000 + 4,000 USDC on ${origin.name}${spl ? ' + alice 20 SPL on solana' : ''}, credited on ${position.name}`)
 
   // 2. positions on chain B
   for (const tr of traders) await tr.trade(position, CRASH_MARKET.id, sizes.get(tr)!)
@@ -106,6 +115,7 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   for (const tr of traders) {
     before.set(tr, await tr.usdcBalance(origin))
     if ((await B.health(tr.account)).mmReq > 0) await tr.close(position, CRASH_MARKET.id)
+    if (spl?.trader === tr) say(`  ${tr.name}: withdrawing ${Number(await withdrawSpl(position, spl)) / 1e9} SPL back to solana`)
     const { active } = await engineBalance(position, tr.account, assetId)
     if (active === 0n) continue
     // asking for everything must be refused when it would leave the account below initial margin
@@ -129,11 +139,13 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   )
   timings['withdraw'] = Date.now() - t
   const got = await Promise.all(traders.map(async (tr) => `${tr.name} +${(Number((await tr.usdcBalance(origin)) - before.get(tr)!) / 1e6).toFixed(2)}`))
-  await row(`withdrawn to ${origin.name}: ${got.join(', ')} USDC`)
+  await row(`withdrawn to ${origin.name}: ${got.join(', ')} USDC${spl ? `; alice +${(Number(await spl.wallet.balance()) / 1e9).toFixed(2)} SPL to solana` : ''}`)
 
   // 5. invariants, from the chains' own records
   const inv = await checkInvariants(B, col.readers.filter((r) => r.chain.role === 'origin'), new Map([[origin.chainId, assetId]]), traders.map((tr) => tr.account))
   failures.push(...inv.failures)
+  const solLeg = spl && d.solana ? await checkSolanaLeg(d.solana, B, spl) : undefined
+  if (solLeg) failures.push(...solLeg.failures)
   const cons = await checkConservation(B, MARKETS.map((m) => m.id))
   failures.push(...cons.failures)
   const liq = cons.liquidations
@@ -149,7 +161,7 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   const table = `${formatTable(rows)}\n\nbad debt $${total.toFixed(2)}: the insurance fund absorbed $${covered.toFixed(2)}, socialized $${socialized.toFixed(2)}
 value conserved (Δequity + Δinsurance fund + liquidator rewards = socialized, exact, from chain state) in ${cons.checkedBlocks} of ${cons.checkedBlocks + cons.skippedBlocks} liquidation blocks${cons.skippedBlocks ? ` (${cons.skippedBlocks} skipped: a price moved in the same block)` : ''}\n${inv.ledgers
     .map((l) => `${l.origin} USDC: locked ${fmtU(l.locked)}, credited ${fmtU(l.credited)}, approved ${fmtU(l.approved)}, released ${fmtU(l.released)}, vault holds ${fmtU(l.vaultBalance)}, engine holds ${fmtU(l.engineHeld)}`)
-    .join('\n')}`
+    .join('\n')}${solLeg ? `\n${solLeg.line}` : ''}`
   return { ok: failures.length === 0, table, failures, rows, ledgers: inv.ledgers, timings, badDebt: { total, covered, socialized }, conservation: { checkedBlocks: cons.checkedBlocks, skippedBlocks: cons.skippedBlocks } }
 }
 

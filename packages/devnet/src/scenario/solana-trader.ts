@@ -22,9 +22,9 @@ export class SolanaWallet {
     return new SolanaWallet(s, owner, token.address)
   }
 
-  /** The token account as the bytes32 recipient of a withdrawal back to Solana. */
+  /** The wallet as the bytes32 recipient of a withdrawal back to Solana (the release pays its token account of the mint). */
   get recipient(): Hex {
-    return toHex(addressBytes(this.token))
+    return toHex(addressBytes(this.owner.address))
   }
 
   /** lock_collateral: `amount` for `account` (bytes32) on `destinationChain`; returns the message sequence. */

@@ -9,7 +9,8 @@ const fmt = (k: keyof ScenarioRow, v: ScenarioRow[keyof ScenarioRow]): string =>
 
 /** The scenario's summary table as fixed-width text. */
 export function formatTable(rows: readonly ScenarioRow[]): string {
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i !== 4 ? c.padStart(COLS[i]![2]) : c.padEnd(COLS[i]![2]))).join('  ')
+  const width = (i: number) => (i === 1 ? Math.max(COLS[1]![2], ...rows.map((r) => r.label.length)) : COLS[i]![2])
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i !== 4 ? c.padStart(width(i)) : c.padEnd(width(i)))).join('  ')
   const head = line(COLS.map((c) => c[1]))
   return ['', head, '-'.repeat(head.length), ...rows.map((r) => line(COLS.map(([k]) => fmt(k, r[k]))))].join('\n')
 }

@@ -42,8 +42,9 @@ export class Trader {
     return send(this.client(position), position.deployment.contracts.engine, marginEngineAbi, 'closePosition', [marketId])
   }
 
-  async requestWithdrawal(position: DeployedChain, assetId: number, amount: bigint): Promise<Hex> {
-    return send(this.client(position), position.deployment.contracts.engine, marginEngineAbi, 'requestWithdrawal', [assetId, amount, this.account])
+  /** Asks the engine to release `amount` on the asset's origin chain to `recipient` (bytes32; default this trader's address). */
+  async requestWithdrawal(position: DeployedChain, assetId: number, amount: bigint, recipient: Hex = this.account): Promise<Hex> {
+    return send(this.client(position), position.deployment.contracts.engine, marginEngineAbi, 'requestWithdrawal', [assetId, amount, recipient])
   }
 
   async usdcBalance(origin: DeployedChain): Promise<bigint> {
@@ -51,8 +52,8 @@ export class Trader {
   }
 }
 
-/** The engine's asset id for (origin chain, token), searching its asset table. */
-export async function assetIdOf(position: DeployedChain, chainId: number, token: Address): Promise<number> {
+/** The engine's asset id for (origin chain, token: an EVM address or a bytes32 such as a Solana mint), searching its asset table. */
+export async function assetIdOf(position: DeployedChain, chainId: number, token: Hex): Promise<number> {
   const pub = evmClient(position.rpcUrl, position.evmChainId, newKey().key).pub
   const n = Number(await pub.readContract({ address: position.deployment.contracts.engine, abi: marginEngineAbi, functionName: 'assetCount' }))
   const want = pad(token, { size: 32 }).toLowerCase()

@@ -1,3 +1,4 @@
+import { decodePayload } from '@bulwark/core'
 import type { Hex } from '@bulwark/core'
 import { pad } from 'viem'
 import type { DeployedChain } from '../chains/deploy.js'
@@ -30,6 +31,9 @@ export class StatusCollector {
 
   /** Reads the Solana program's markets (prices the oracle nodes publish there). */
   #solana: SolanaAdapter | undefined
+  #solScanned = 0n
+  /** Withdrawal ids the Solana program released (its CollateralReleased messages). */
+  readonly solanaReleased = new Set<bigint>()
   constructor(private readonly c: { state: DevnetState; chains: DeployedChain[]; relayers: RunningRelayer[]; oracles: RunningOracle[]; profile: Profile; solana?: DeployedSolana }) {
     this.readers = c.chains.map((ch) => new ChainReader(ch))
     this.position = this.readers.find((r) => r.chain.role === 'position')!
@@ -116,7 +120,26 @@ export class StatusCollector {
     s.quorum = { guardians: n, needed: Math.floor((2 * n) / 3) + 1, online, ok: online >= Math.floor((2 * n) / 3) + 1 }
   }
 
+  /** Messages the Solana program emitted since the last scan: locks to track, releases that complete withdrawals. */
+  async #solanaMessages(): Promise<void> {
+    const sol = this.#solana
+    if (!sol) return
+    const head = await sol.getHeight('instant')
+    if (head <= this.#solScanned) return
+    const msgs = await sol.getMessages(this.#solScanned + 1n, head)
+    this.#solScanned = head
+    const chain = { name: 'solana', chainId: sol.chainId } as DeployedChain
+    for (const m of msgs) {
+      const payload = decodePayload(m.payload)
+      if (payload.type === 'CollateralReleased') this.solanaReleased.add(payload.withdrawalId)
+      if (payload.type !== 'CollateralLocked') continue
+      const key = `${sol.chainId}/${m.emitterAddress}/${m.sequence}`
+      if (!this.messages.has(key)) this.messages.set(key, { chain, emitter: m.emitterAddress, sequence: m.sequence, payload, block: m.height, key, delivered: false, at: Date.now() })
+    }
+  }
+
   async #messages(): Promise<void> {
+    await this.#solanaMessages().catch(() => {})
     for (const r of this.readers) {
       for (const m of await r.newMessages()) {
         if (m.payload.type !== 'CollateralLocked' && m.payload.type !== 'WithdrawalApproved') continue
@@ -128,14 +151,17 @@ export class StatusCollector {
       if (m.delivered) continue
       const p = m.payload
       if (p.type === 'CollateralLocked') m.delivered = await this.reader(p.destinationChain)?.isCredited(m.chain.chainId, pad(m.emitter, { size: 32 }), m.sequence) ?? false
+      else if (p.type === 'WithdrawalApproved' && p.originChain === this.c.solana?.chainId) m.delivered = this.solanaReleased.has(p.withdrawalId)
       else if (p.type === 'WithdrawalApproved') m.delivered = (await this.reader(p.originChain)?.isReleased(p.withdrawalId)) ?? false
     }
     const all = [...this.messages.values()]
     const view = (m: TrackedMessage): MessageView => {
       const p = m.payload
       const to = p.type === 'CollateralLocked' ? p.destinationChain : p.type === 'WithdrawalApproved' ? p.originChain : 0
-      const amount = p.type === 'CollateralLocked' || p.type === 'WithdrawalApproved' ? (Number(p.amount) / 1e6).toLocaleString('en-US') + ' USDC' : ''
-      return { id: m.key, kind: `${p.type} #${m.sequence}`, from: m.chain.name, to: this.reader(to)?.chain.name ?? String(to), amount, status: m.delivered ? 'delivered' : 'in flight', at: m.at }
+      const spl = m.chain.name === 'solana' || to === this.c.solana?.chainId
+      const amount = p.type === 'CollateralLocked' || p.type === 'WithdrawalApproved' ? (Number(p.amount) / (spl ? 1e9 : 1e6)).toLocaleString('en-US') + (spl ? ' SPL' : ' USDC') : ''
+      const toName = to === this.c.solana?.chainId ? 'solana' : (this.reader(to)?.chain.name ?? String(to))
+      return { id: m.key, kind: `${p.type} #${m.sequence}`, from: m.chain.name, to: toName, amount, status: m.delivered ? 'delivered' : 'in flight', at: m.at }
     }
     this.c.state.messages = { inFlight: all.filter((m) => !m.delivered).length, delivered: all.filter((m) => m.delivered).length, recent: all.slice(-8).reverse().map(view) }
   }
