@@ -20,9 +20,12 @@ export function anvilBinary(): string {
 
 export type AnvilOptions = { name: string; port: number; evmChainId: number; blockTime: number; logFile?: string }
 
-/** A supervised anvil on 127.0.0.1; healthy when eth_chainId answers with its chain id. */
+/**
+ * A supervised anvil on 127.0.0.1; healthy when eth_chainId answers with its chain id. The EIP-170 code
+ * size limit stays on: MarginEngine's runtime (24,294 bytes at contracts-evm 5522d65) must deploy on a real chain.
+ */
 export function anvilService(o: AnvilOptions, healthTimeoutMs: number): ServiceSpec {
-  const args = ['--host', '127.0.0.1', '--port', String(o.port), '--chain-id', String(o.evmChainId), '--accounts', '10', '--balance', '1000000', '--no-request-size-limit', '--disable-code-size-limit']
+  const args = ['--host', '127.0.0.1', '--port', String(o.port), '--chain-id', String(o.evmChainId), '--accounts', '10', '--balance', '1000000', '--no-request-size-limit']
   if (o.blockTime > 0) args.push('--block-time', String(o.blockTime))
   return {
     name: o.name,
