@@ -84,6 +84,9 @@ async function main(): Promise<number> {
       throw e
     })
     log(r.table)
+    const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`
+    log(`\nin short: ${devnet.supervisor.pids().length} processes started in ${sec(devnet.timings['total'])}; the story took ${sec(r.timings['total'])} (lock to credit ${sec(r.timings['lockToCredit'])}, crash ${sec(r.timings['crash'])}, withdrawals ${sec(r.timings['withdraw'])}).`)
+    log(`  ${r.rows.at(-1)?.liquidations ?? 0} liquidations; bad debt $${r.badDebt.total.toFixed(2)} = insurance fund $${r.badDebt.covered.toFixed(2)} + socialized $${r.badDebt.socialized.toFixed(2)}; ${r.rows.at(-1)?.label ?? ''}`)
     log(r.ok ? 'scenario crash: every invariant held' : `scenario crash FAILED:\n  ${r.failures.join('\n  ')}`)
     if (!values.keep || interrupted) {
       await stop('scenario finished')
