@@ -1,5 +1,6 @@
 import '../src/polyfill.js'
 import { bytesToUint } from '@bulwark/core'
+import { writeHeapSnapshot } from 'node:v8'
 import pino from 'pino'
 import { parseConfig } from '../src/config.js'
 import { startRelayer } from '../src/relayer.js'
@@ -21,7 +22,10 @@ process.once('message', async (m: Start) => {
     logger: pino({ level: 'warn' }),
   })
   let rows: [number, number, number][] = []
+  let held = 0
   relayer.events.on('vaa', (_d, vaa) => {
+    // BENCH_HEAPSNAP=<dir>: node 0 writes a heap snapshot once it holds every VAA (memory analysis).
+    if (++held === m.chain.total && process.env['BENCH_HEAPSNAP'] && relayer.index === 0) setTimeout(() => writeHeapSnapshot(`${process.env['BENCH_HEAPSNAP']}/node0-${Date.now()}.heapsnapshot`), 500)
     const seq = bytesToUint(vaa, 6 + vaa[5]! * 66 + 42, 8) // body.sequence, without re-hashing the VAA
     rows.push([Number(seq), chain.fetchedAt.get(seq) ?? -1, performance.timeOrigin + performance.now()])
   })
