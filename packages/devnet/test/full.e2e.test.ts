@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -59,7 +59,7 @@ describe('devnet, full profile', () => {
     const result = {
       what: 'devnet full profile: start + crash scenario + stop (test/full.e2e.test.ts, `pnpm --filter @bulwark/devnet test:e2e`)',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadAverage1m: Number(loadavg()[0]!.toFixed(2)) },
       profile: { relayers: 4, oracles: 3, evmChains: 2, blockTimeSeconds: 1, solana: d.solana ? 'bulwark-solana-rpc + initialized program: oracle prices, SPL lock credited on chain-b and withdrawn back' : 'off' },
       ms: { start: startMs, startParts: d.timings, scenario: scenarioMs, scenarioParts: r.timings, stop: stopMs, total },
       processes: pids.length,
