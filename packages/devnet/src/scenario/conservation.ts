@@ -6,7 +6,7 @@ const liquidated = getAbiItem({ abi: marginEngineAbi, name: 'Liquidated' })
 const LIQUIDATE = toFunctionSelector(getAbiItem({ abi: marginEngineAbi, name: 'liquidate' }))
 
 export type LiquidationRecord = { block: bigint; account: Hex; liquidator: Hex; penaltyCharged: bigint; badDebt: bigint; socialized: bigint }
-export type Conservation = { liquidations: LiquidationRecord[]; checkedBlocks: number; skippedBlocks: number; failures: string[]; badDebt: bigint; covered: bigint; socialized: bigint }
+export type Conservation = { liquidations: LiquidationRecord[]; checkedBlocks: number; skippedBlocks: number; skipped: bigint[]; failures: string[]; badDebt: bigint; covered: bigint; socialized: bigint }
 
 /**
  * Value conservation of every liquidation, from the position chain's own state (docs/protocol.md §8.6):
@@ -27,7 +27,7 @@ export async function checkConservation(position: ChainReader, marketIds: readon
     badDebt: l.args.badDebt!,
     socialized: l.args.socialized!,
   }))
-  const out: Conservation = { liquidations, checkedBlocks: 0, skippedBlocks: 0, failures: [], badDebt: 0n, covered: 0n, socialized: 0n }
+  const out: Conservation = { liquidations, checkedBlocks: 0, skippedBlocks: 0, skipped: [], failures: [], badDebt: 0n, covered: 0n, socialized: 0n }
   for (const l of liquidations) (out.badDebt += l.badDebt), (out.socialized += l.socialized)
   out.covered = out.badDebt - out.socialized
   const read = <T>(functionName: 'insuranceFund' | 'settlement' | 'health', blockNumber: bigint, args?: readonly [Hex]) =>
@@ -42,6 +42,7 @@ export async function checkConservation(position: ChainReader, marketIds: readon
     const otherEngineTx = blk.transactions.some((t) => t.to?.toLowerCase() === engine.toLowerCase() && !t.input.startsWith(LIQUIDATE))
     if (pb.join() !== pa.join() || otherEngineTx) {
       out.skippedBlocks++
+      out.skipped.push(block)
       continue
     }
     let lhs = 0n
