@@ -3,13 +3,13 @@ import { SolanaAdapter } from '@bulwark/solana-adapter'
 import { generateKeyPairSigner } from '@solana/kit'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createPublicClient, createWalletClient, http, parseEventLogs, type Hex } from 'viem'
+import { createPublicClient, createWalletClient, decodeFunctionData, http, parseEventLogs, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildSignedVaa, bytesToHex, encodePayload } from '@bulwark/core'
+import { buildSignedVaa, bytesToHex, encodePayload, hexToBytes, parseVaa } from '@bulwark/core'
 import { nodeConfigInput, planCluster, type ClusterNode } from './support/cluster.js'
 import { NodeProcess, anvilKey } from './support/e2e.js'
-import { PROGRAM, PROGRAM_EMITTER, SOLANA, newPayer, startSolanaChain, type SolanaChain } from './support/solana.js'
+import { GOVERNANCE_EMITTER, PROGRAM, PROGRAM_EMITTER, SOLANA, newPayer, startSolanaChain, type SolanaChain } from './support/solana.js'
 
 /**
  * EVM <-> Solana through `bulwark-relayer start --config` processes (4 nodes, generated config
@@ -126,5 +126,32 @@ describe('relayer between Solana and an EVM chain (4 CLI processes)', () => {
     expect((await pub().waitForTransactionReceipt({ hash })).status).toBe('success')
     await until('Solana credit of the EVM lock', async () => (await reader.readAccount(account)).collateral.length > 0)
     expect((await reader.readAccount(account)).collateral).toEqual([{ originChain: 0, asset: toBytes32(NATIVE_TOKEN).toLowerCase(), amount: 10n ** 17n, pending: false }])
+  }, 90_000)
+
+  it('guardian set upgrade: the nodes follow it and sign set-1 VAAs the upgraded chains accept', async () => {
+    const reversed = [...nodes].reverse().map((n) => n.key.address as Hex)
+    const payload = encodePayload({ type: 'GuardianSetUpgrade', targetChain: 0, newIndex: 1, keys: reversed })
+    const body = { timestamp: Math.floor(Date.now() / 1000), nonce: 0, emitterChain: 1, emitterAddress: GOVERNANCE_EMITTER, sequence: 1n, consistencyLevel: 1, payload }
+    const upgrade = buildSignedVaa(body, 0, nodes.slice(0, 3).map((n) => ({ index: n.index, privateKey: n.key.secret })))
+    const evm = new EvmChainAdapter({ deployment: dep, privateKey: anvilKey(0) })
+    await evm.submitVaa(upgrade)
+    await evm.close()
+    const payer = await newPayer()
+    await sol.fund(payer.signer.address)
+    const solAdmin = new SolanaAdapter({ chainId: SOLANA, rpcUrl: sol.server.url, wsUrl: sol.server.wsUrl, programId: PROGRAM, payer: payer.signer })
+    await solAdmin.submitVaa(upgrade)
+    await solAdmin.close()
+    for (const p of procs) {
+      const res = await fetch(`http://127.0.0.1:${p.node.opsPort}/governance`, { method: 'POST', body: JSON.stringify({ vaa: bytesToHex(upgrade) }) })
+      expect(res.status).toBe(200)
+    }
+    expect(await Promise.all(procs.map(async (p) => (await p.status()).guardianIndex))).toEqual([3, 2, 1, 0])
+    const seq = await sol.lock(1_000_000n, A, account)
+    const consumed = () => pub().readContract({ address: dep.contracts.engine, abi: marginEngineAbi, functionName: 'isConsumed', args: [SOLANA, PROGRAM_EMITTER, seq] }) as Promise<boolean>
+    await until('EVM credit after the upgrade', consumed)
+    const [credited] = parseEventLogs({ abi: marginEngineAbi, eventName: 'CollateralCredited', logs: await pub().getLogs({ address: dep.contracts.engine, fromBlock: 0n }) }).slice(-1)
+    const tx = await pub().getTransaction({ hash: credited!.transactionHash })
+    const vaa = decodeFunctionData({ abi: marginEngineAbi, data: tx.input }).args![0] as Hex
+    expect(parseVaa(hexToBytes(vaa)).guardianSetIndex).toBe(1)
   }, 90_000)
 })

@@ -20,6 +20,8 @@ export const PROGRAM = address('Bu1wark111111111111111111111111111111111111')
 export const PROGRAM_SO = join(import.meta.dirname, '..', '..', '..', 'programs-solana', 'dist', 'bulwark.so')
 export const SOLANA = 1
 export const PROGRAM_EMITTER: Hex = bytesToHex(addressBytes(PROGRAM))
+/** Governance emitter (chain 1) of the program, deployBulwark's default and the relayer config's default. */
+export const GOVERNANCE_EMITTER: Hex = `0x${'00'.repeat(31)}04`
 const WAD = 10n ** 18n
 
 /** A fresh Solana keypair as the 64-byte secret a payerKeyEnv holds (JSON array, like solana-keygen). */
@@ -50,7 +52,7 @@ export async function startSolanaChain(guardians: Hex[]) {
     await fund(admin.address)
     const config = await pdas.config(PROGRAM)
     await send(admin, [ix.initialize(PROGRAM, { admin, config, guardianSet: await pdas.guardianSet(PROGRAM, 0), oracleSet: await pdas.oracleSet(PROGRAM, 0) }, {
-      chainId: SOLANA, overlap: 86_400, governanceChain: 1, governanceEmitter: hexToBytes(`0x${'04'.repeat(32)}`), oracleChain: 1, oracleEmitter: hexToBytes(`0x${'05'.repeat(32)}`),
+      chainId: SOLANA, overlap: 86_400, governanceChain: 1, governanceEmitter: hexToBytes(GOVERNANCE_EMITTER), oracleChain: 1, oracleEmitter: hexToBytes(`0x${'05'.repeat(32)}`),
       priceMaxAge: 60, priceMaxFuture: 5, guardians: guardians.map((g) => hexToBytes(g)), oracles: guardians.map((g) => hexToBytes(g)),
     })])
     // The SPL token users lock, and a depositor holding some.
