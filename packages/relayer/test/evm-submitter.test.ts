@@ -80,6 +80,18 @@ describe('FeeBumpingSubmitter (anvil)', () => {
     expect(s.sent).toHaveLength(1)
   })
 
+  it('routes a CollateralReleased VAA to the engine: an unknown withdrawal is refused by finalizeWithdrawal with a typed error', async () => {
+    const s = make()
+    const released = buildSignedVaa(
+      { timestamp: 1, nonce: 0, emitterChain: 10002, emitterAddress: REMOTE_VAULT, sequence: seq++, consistencyLevel: 1, payload: encodePayload({ type: 'CollateralReleased', positionChain: 10003, withdrawalId: 999n, asset: TOKEN, amount: 5n, recipient: account }) },
+      0,
+      keys.slice(0, 3).map((k, index) => ({ index, privateKey: k.secret })),
+    )
+    // reaching the contract's own check (InvalidParameter: no such withdrawal) proves the route; before, the submitter refused the payload type itself
+    await expect(s.submitVaa(released)).rejects.toMatchObject({ name: 'InvalidParameter' })
+    await expect(s.submitVaa(released)).rejects.not.toMatchObject({ message: expect.stringContaining('does not deliver') })
+  })
+
   it('gives up with TransactionStuck after its bumps, and the next send replaces the stuck nonce', async () => {
     const s = make({ bumpAfterMs: 100, maxBumps: 1 })
     await rpc('evm_setAutomine', [false])

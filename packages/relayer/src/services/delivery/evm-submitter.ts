@@ -136,6 +136,7 @@ export class FeeBumpingSubmitter implements ChainAdapter {
     const p = decodePayload(parseVaa(vaa).payload)
     if (p.type === 'CollateralLocked') return { address: this.#i.contracts.engine, abi: marginEngineAbi as Abi, functionName: 'credit' }
     if (p.type === 'WithdrawalApproved') return { address: this.#i.contracts.vault, abi: collateralVaultAbi as Abi, functionName: 'release' }
+    if (p.type === 'CollateralReleased') return { address: this.#i.contracts.engine, abi: marginEngineAbi as Abi, functionName: 'finalizeWithdrawal' }
     throw new InvalidParameterError(`the fee-bumping submitter does not deliver ${p.type}`, { field: 'vaa' })
   }
 }
