@@ -1,9 +1,21 @@
-import { ANVIL_KEY_0, EvmChainAdapter, marginEngineAbi, toCoreError, type EvmAdapterOptions } from '@bulwark/contracts-evm'
+import { ANVIL_KEY_0, coreErrorClass, EvmChainAdapter, marginEngineAbi, type EvmAdapterOptions } from '@bulwark/contracts-evm'
 import type { Hex, SubmitResult } from '@bulwark/core'
-import { createPublicClient, createWalletClient, http, type Account, type Chain, type HttpTransport, type PublicClient, type WalletClient } from 'viem'
+import { BaseError, ContractFunctionRevertedError, createPublicClient, createWalletClient, http, type Account, type Chain, type HttpTransport, type PublicClient, type WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { TransactionRevertedError } from '../errors.js'
 import type { KeeperChain } from '../services/keeper/types.js'
+
+/**
+ * A contract revert as core's typed error of the same name. (contracts-evm's toCoreError checks
+ * `instanceof` against its own viem instance, which may not be this package's.)
+ */
+function typedRevert(e: unknown, what: string): unknown {
+  if (!(e instanceof BaseError)) return e
+  const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError)
+  const name = reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined
+  const Cls = name ? coreErrorClass(name) : undefined
+  return Cls ? new Cls(`${what} reverted with ${name}`, { cause: e }) : e
+}
 
 export type EvmKeeperChainOptions = EvmAdapterOptions & {
   /** How often a liquidation's receipt is polled, ms (viem's default is 4,000). @default 100 */
@@ -44,7 +56,7 @@ export class EvmKeeperChain extends EvmChainAdapter implements KeeperChain {
     try {
       ;({ request } = await this.#pub.simulateContract({ account: this.#wallet.account, address: this.#engine, abi: marginEngineAbi, functionName: 'liquidate', args: [account] }))
     } catch (e) {
-      throw toCoreError(e, 'liquidate')
+      throw typedRevert(e, 'liquidate')
     }
     const hash = await this.#wallet.writeContract(request)
     const r = await this.#pub.waitForTransactionReceipt({ hash, timeout: this.#timeout })

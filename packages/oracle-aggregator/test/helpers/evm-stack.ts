@@ -51,6 +51,11 @@ export class EvmStack {
     await this.pub.request({ method: 'evm_setNextBlockTimestamp' as never, params: [t] as never })
   }
 
+  /** anvil control: mines an empty block with timestamp `t` (so eth_call sees that time). */
+  async mineAt(t: number): Promise<void> {
+    await this.pub.request({ method: 'evm_mine' as never, params: [t] as never })
+  }
+
   async setBalance(address: Hex, wei: bigint): Promise<void> {
     await this.pub.request({ method: 'anvil_setBalance' as never, params: [address, `0x${wei.toString(16)}`] as never })
   }
