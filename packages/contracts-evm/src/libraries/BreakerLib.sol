@@ -37,11 +37,13 @@ library BreakerLib {
     }
 
     function tick(State memory s, uint256 t, Params memory p) internal pure {
-        if (s.status == NORMAL && s.lastUpdate != 0 && t - s.lastUpdate > p.maxOracleGap) {
+        // A report may carry a publish time slightly ahead of the block (within maxFuture): then there is no gap.
+        uint256 gap = t > s.lastUpdate ? t - s.lastUpdate : 0;
+        if (s.status == NORMAL && s.lastUpdate != 0 && gap > p.maxOracleGap) {
             s.status = HALTED;
             s.since = uint64(t);
         }
-        if (s.status == HALTED && t >= uint256(s.since) + p.haltDuration && t - s.lastUpdate <= p.maxOracleGap) {
+        if (s.status == HALTED && t >= uint256(s.since) + p.haltDuration && gap <= p.maxOracleGap) {
             s.status = COOLDOWN;
             s.since = uint64(t);
         }

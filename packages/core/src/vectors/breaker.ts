@@ -39,6 +39,7 @@ export function breakerFile(): VectorFile {
     run('halt does not end while the oracle is silent', [p(T, 100), tick(T + 121), tick(T + 900), p(T + 950, 100), tick(T + 960)]),
     run('stale and equal timestamps are refused', [p(T, 100), p(T, 101), p(T - 1, 101), p(T + 1, 101)]),
     run('zero price is refused', [p(T, 100), { kind: 'price', t: T + 1, price: 0n }]),
+    run('a tick behind the last report (published ahead of the clock) changes nothing', [p(T, 100), tick(T - 5), check(T - 5, 'open'), tick(T + 121)]),
     run('tight threshold', [p(T, 100), p(T + 1, '100.5'), p(T + 2, '100.6')], { ...DEFAULT_BREAKER, maxMoveBps: 50n }),
   ]
   return {
