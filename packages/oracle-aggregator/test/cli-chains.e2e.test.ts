@@ -127,8 +127,9 @@ describe('bulwark-oracle start --config: chain adapters from the config (anvil +
       })
       expect(new Set(events.map((e) => e.args.account.toLowerCase()))).toEqual(new Set([accounts[2], accounts[3]]))
       expect(events.every((e) => e.args.liquidator === liquidator)).toBe(true)
-      const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()
-      expect(metrics).toMatch(/bulwark_keeper_liquidations_total\{outcome="submitted"\} [1-9]/)
+      // the counter moves when the keeper sees its receipt, which can trail the event a poll interval
+      const submitted = /bulwark_keeper_liquidations_total\{outcome="submitted"\} [1-9]/
+      await until('the keeper to count its liquidations', async () => submitted.test(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()))
     } finally {
       child.kill('SIGTERM')
     }
