@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -24,17 +25,36 @@ export type AnvilHandle = {
   stop(): Promise<void>
 }
 
-/** A free TCP port on 127.0.0.1 (bound then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Lowest port of the kernel's ephemeral range (outgoing connections take their source ports there). */
+function ephemeralLow(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+    return low && low > 12_000 ? low : 32_768
+  } catch {
+    return 32_768
+  }
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => resolve(port))
-    })
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
   })
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for a process that binds it later. Picked below the kernel's
+ * ephemeral range: a port from listen(0) lies inside it, and before the process binds, any outgoing
+ * connection on the machine may take it as its source port.
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow()
+  for (let i = 0; i < 200; i++) {
+    const port = 10_000 + Math.floor(Math.random() * (high - 10_000))
+    if (await canBind(port)) return port
+  }
+  throw new Error(`no free port on 127.0.0.1 in 10000..${high} after 200 tries`)
 }
 
 async function rpcReady(url: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 import { keccak256 } from '@bulwark/core'
 import { mkdtemp } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig, type RelayerConfig, type RelayerConfigInput } from '../../src/config.js'
@@ -10,17 +9,9 @@ import { GuardianKey } from '../../src/services/signer/guardian-key.js'
 /** Placeholder contract addresses for configs whose adapters are built in-process. */
 export const CONTRACTS = { oracle: '0x00000000000000000000000000000000000000c1', engine: '0x00000000000000000000000000000000000000c2', vault: '0x00000000000000000000000000000000000000c3' }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before returning). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
+/** A free TCP port on 127.0.0.1, below the ephemeral range (see contracts-evm's freePort). */
+import { freePort } from '@bulwark/contracts-evm'
+export { freePort }
 
 /** Deterministic guardian key i (tests only). */
 export const testGuardianKey = (i: number): GuardianKey => GuardianKey.fromBytes(keccak256(new TextEncoder().encode(`bulwark-test-guardian-${i}`)))
