@@ -114,7 +114,12 @@ export async function runCrash(d: Devnet, o: { progress?: (l: string) => void } 
   const before = new Map<Trader, bigint>()
   for (const tr of traders) {
     before.set(tr, await tr.usdcBalance(origin))
-    if ((await B.health(tr.account)).mmReq > 0) await tr.close(position, CRASH_MARKET.id)
+    // a keeper liquidation or a breaker halt can land between the read and the close: retry, bounded
+    await waitFor(async () => (await B.health(tr.account)).mmReq === 0 || (await tr.close(position, CRASH_MARKET.id).then(() => true)), {
+      what: `${tr.name}'s position to close`,
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    })
     if (spl?.trader === tr) say(`  ${tr.name}: withdrawing ${Number(await withdrawSpl(position, spl)) / 1e9} SPL back to solana`)
     const { active } = await engineBalance(position, tr.account, assetId)
     if (active === 0n) continue
