@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { SIGN_PATH } from './peer-protocol.js'
 import type { SigningService } from './signing-service.js'
+import { closeHttp, listenHttp } from '../ops/http-listen.js'
 
 const MAX_BODY = 64 * 1024
 
@@ -36,14 +36,10 @@ export class PeerServer {
         reply(out.status, out.body)
       })
     })
-    await new Promise<void>((r) => this.#server!.listen(port, host, r))
-    return `http://${host}:${(this.#server.address() as AddressInfo).port}`
+    return listenHttp(this.#server, port, host)
   }
 
   async stop(): Promise<void> {
-    const s = this.#server
-    if (!s) return
-    s.closeAllConnections()
-    await new Promise<void>((r) => s.close(() => r()))
+    await closeHttp(this.#server)
   }
 }

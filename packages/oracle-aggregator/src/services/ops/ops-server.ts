@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
+import { closeHttp, listenHttp } from './http-listen.js'
 
 export type OpsComponents = { registry: Registry; healthy: () => { ok: boolean; reason?: string }; status: () => unknown }
 
@@ -30,14 +30,10 @@ export class OpsServer {
       if (path === '/status') return void res.writeHead(200, { 'content-type': 'application/json' }).end(json(this.c.status()))
       res.writeHead(404).end()
     })
-    await new Promise<void>((r) => this.#server!.listen(port, host, r))
-    return `http://${host}:${(this.#server.address() as AddressInfo).port}`
+    return listenHttp(this.#server, port, host)
   }
 
   async stop(): Promise<void> {
-    const s = this.#server
-    if (!s) return
-    s.closeAllConnections()
-    await new Promise<void>((r) => s.close(() => r()))
+    await closeHttp(this.#server)
   }
 }
