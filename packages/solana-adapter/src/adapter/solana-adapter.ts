@@ -5,9 +5,10 @@ import {
 } from '@bulwark/core'
 import { addressBytes, decodeAsset, decodeMarginAccount, decodeMessage, instructions as ix, pdas } from '@bulwark/programs-solana'
 import {
-  createSolanaRpc, createSolanaRpcSubscriptions, getBase58Encoder, type Address, type Rpc, type RpcSubscriptions, type Signature,
+  createSolanaRpc, createSolanaRpcSubscriptions, getBase58Encoder, type Address, type Rpc, type RpcSubscriptions,
   type SolanaRpcApi, type SolanaRpcSubscriptionsApi, type TransactionSigner,
 } from '@solana/kit'
+import { AccountChangeIndex, marginOwner, programSignatures } from './account-changes.js'
 import { bytesOfAddress, hexToBytesStrict } from './bytes.js'
 import { emittedMessages } from './logs.js'
 import { LookupTable } from './lookup-table.js'
@@ -49,6 +50,7 @@ export class SolanaAdapter implements ChainAdapter {
   readonly #o: SolanaAdapterOptions
   readonly #emitter: Hex
   readonly #lookupTable: LookupTable
+  readonly #changes: AccountChangeIndex
   #closed = false
 
   constructor(options: SolanaAdapterOptions) {
@@ -59,6 +61,7 @@ export class SolanaAdapter implements ChainAdapter {
     this.rpcSubscriptions = createSolanaRpcSubscriptions(options.wsUrl)
     this.#emitter = bytesToHex(bytesOfAddress(options.programId))
     this.#lookupTable = new LookupTable(this, options.payer, options.confirmTimeoutMs ?? 30_000)
+    this.#changes = new AccountChangeIndex(this.rpc, options.programId)
   }
 
   /** The program's emitter address (its program id as bytes32). */
@@ -81,15 +84,7 @@ export class SolanaAdapter implements ChainAdapter {
     this.#open()
     if (fromHeight > toHeight) throw new InvalidParameterError(`height range [${fromHeight}, ${toHeight}] is inverted`, { field: 'fromHeight' })
     const program = this.#o.programId
-    const found: { signature: Signature; slot: bigint }[] = []
-    let before: Signature | undefined
-    for (let page = 0; page < 1_000; page++) {
-      const list = await this.rpc.getSignaturesForAddress(program, { commitment: 'confirmed', limit: 1000, ...(before ? { before } : {}) }).send()
-      for (const s of list) if (s.err === null && s.slot >= fromHeight && s.slot <= toHeight) found.push({ signature: s.signature, slot: s.slot })
-      if (list.length < 1000 || list[list.length - 1]!.slot < fromHeight) break
-      before = list[list.length - 1]!.signature
-    }
-    found.reverse()
+    const found = await programSignatures(this.rpc, program, fromHeight, toHeight)
     const out: ObservedMessage[] = []
     const hashes = new Map<bigint, Hex | null>()
     for (let i = 0; i < found.length; i += 16) {
@@ -110,6 +105,21 @@ export class SolanaAdapter implements ChainAdapter {
       }
     }
     return out
+  }
+
+  /**
+   * Margin accounts (owner ids, bytes32) the program's successful transactions in slots
+   * [fromHeight, toHeight] wrote, each once, in order of first change: credits, trades, withdrawals,
+   * liquidations (the liquidated account and the liquidator's account). The program logs no event
+   * for these, so they are read from the transactions' writable accounts. From slot 0 the answer is
+   * every margin account the program holds (getProgramAccounts), as of a slot at or after
+   * `toHeight`: it may name an account created after `toHeight` once more later (harmless to a keeper).
+   */
+  async getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]> {
+    this.#open()
+    if (fromHeight > toHeight) throw new InvalidParameterError(`height range [${fromHeight}, ${toHeight}] is inverted`, { field: 'fromHeight' })
+    if (fromHeight === 0n) return (await this.#changes.all()).accounts
+    return this.#changes.changes(fromHeight, toHeight)
   }
 
   async getBlockHash(height: bigint): Promise<Hex | null> {
@@ -155,7 +165,7 @@ export class SolanaAdapter implements ChainAdapter {
     this.#open()
     const d = await this.#account(await pdas.account(this.#o.programId, hexToBytesStrict(account)))
     if (!d) return { account, collateral: [], positions: [], settlement: 0n }
-    const a = decodeMarginAccount(d)
+    const a = this.#decodeMargin(account, d)
     const collateral = []
     for (const c of a.collateral) {
       const assetId = bytesToHex(c.assetId)
@@ -172,7 +182,7 @@ export class SolanaAdapter implements ChainAdapter {
     const target = await pdas.account(p, hexToBytesStrict(account))
     const d = await this.#account(target)
     if (!d) throw new UnknownAccountError(`no margin account for ${account}`, { field: 'account' })
-    const a = decodeMarginAccount(d)
+    const a = this.#decodeMargin(account, d)
     const rest = new Set<Address>()
     const markets = new Set<number>(a.positions.map((x) => x.market))
     for (const c of a.collateral) {
@@ -195,6 +205,14 @@ export class SolanaAdapter implements ChainAdapter {
 
   #open(): void {
     if (this.#closed) throw new InvalidParameterError(`adapter ${this.name} is closed`, { field: 'adapter' })
+  }
+
+  /** The program's margin account data, decoded; anything else at that address is a typed error naming it. */
+  #decodeMargin(account: Hex, d: Uint8Array) {
+    if (!marginOwner(d) || d[2]! > 4 || d[3]! > 4) {
+      throw new InvalidParameterError(`malformed margin account data for ${account}: ${d.length} bytes, kind ${d[0]}, ${d[2]} collateral / ${d[3]} position entries`, { field: 'account' })
+    }
+    return decodeMarginAccount(d)
   }
 
   async #messageAccount(sequence: bigint) {
