@@ -96,8 +96,21 @@ describe('SolanaAdapter.getAccountChanges (margin accounts from the program tran
     const other = new SolanaAdapter({ chainId: CHAIN, rpcUrl: f.server.url, wsUrl: f.server.wsUrl, programId: (await generateKeyPairSigner()).address, payer: keeper })
     expect(await other.getAccountChanges(0n, await head())).toEqual([])
     expect(await other.getAccountChanges(1n, await head())).toEqual([])
+    expect(await errorName(other.ensureOwnAccount())).toBe('UnknownAccount')
+    await expect(other.ensureOwnAccount()).rejects.toThrow(/no program deployed at/)
     await other.close()
     expect(await errorName(other.getAccountChanges(1n, 2n))).toBe('InvalidParameter')
+  })
+})
+
+describe('SolanaAdapter.ensureOwnAccount', () => {
+  it("opens the payer's margin account once (what liquidate credits the reward to)", async () => {
+    const payer = await f.fund()
+    const a = new SolanaAdapter({ chainId: CHAIN, rpcUrl: f.server.url, wsUrl: f.server.wsUrl, programId: PROGRAM, payer })
+    expect(await a.ensureOwnAccount()).toEqual({ account: hexOf(payer.address), opened: true })
+    expect(await a.ensureOwnAccount()).toEqual({ account: hexOf(payer.address), opened: false })
+    expect(await a.readAccount(hexOf(payer.address))).toEqual({ account: hexOf(payer.address), collateral: [], positions: [], settlement: 0n })
+    await a.close()
   })
 })
 

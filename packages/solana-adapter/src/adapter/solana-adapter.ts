@@ -199,6 +199,24 @@ export class SolanaAdapter implements ChainAdapter {
     return this.#send(instruction, 200_000)
   }
 
+  /**
+   * Opens the payer's own margin account (which `liquidate` credits the liquidator's reward to)
+   * if it does not exist; the program's open_account is idempotent. Checks first that `programId`
+   * is a deployed program: otherwise UnknownAccount naming the field.
+   */
+  async ensureOwnAccount(): Promise<{ account: Hex; opened: boolean }> {
+    this.#open()
+    const p = this.#o.programId
+    const { value: prog } = await this.rpc.getAccountInfo(p, { encoding: 'base64', commitment: 'confirmed' }).send()
+    if (!prog?.executable) throw new UnknownAccountError(`no program deployed at ${p}`, { field: 'programId' })
+    const owner = addressBytes(this.#o.payer.address)
+    const account = bytesToHex(owner)
+    const pda = await pdas.account(p, owner)
+    if (await this.#account(pda)) return { account, opened: false }
+    await this.#send(ix.openAccount(p, { payer: this.#o.payer, account: pda }, owner), 50_000)
+    return { account, opened: true }
+  }
+
   async close(): Promise<void> {
     this.#closed = true
   }
