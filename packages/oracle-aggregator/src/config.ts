@@ -61,7 +61,7 @@ const chain = z.discriminatedUnion('type', [
 ])
 
 const keeper = z.object({
-  /** Chain ids (Wormhole) whose margin engines are kept; each must be an `evm` chain above (they report account events). */
+  /** Chain ids (Wormhole) whose margin engines are kept; each must be one of `chains` (EVM and Solana both report account events). */
   chains: z.array(z.number().int().min(1).max(0xffff)).min(1),
   assets: z.array(z.object({ originChain: z.number().int().min(1).max(0xffff), asset: hex32, decimals: z.number().int().min(0).max(36), weight: wad, pendingWeight: wad.optional(), priceMarketId: z.number().int().min(0).max(0xffffffff) })),
   markets: z.array(z.object({ marketId: z.number().int().min(0).max(0xffffffff), imf: wad, mmf: wad })).min(1),

@@ -1,10 +1,10 @@
 import type { BulwarkDeployment } from '@bulwark/contracts-evm'
 import type { ChainAdapter, Hex } from '@bulwark/core'
-import { SolanaAdapter } from '@bulwark/solana-adapter'
 import { address, createKeyPairSignerFromBytes, createKeyPairSignerFromPrivateKeyBytes } from '@solana/kit'
 import { ConfigError, type ChainConfig, type KeeperSectionConfig } from '../config.js'
 import type { KeeperChain, KeeperConfig } from '../services/keeper/types.js'
 import { EvmKeeperChain } from './evm-keeper-chain.js'
+import { SolanaKeeperChain } from './solana-keeper-chain.js'
 
 /** What bin/ read from the files a chain entry names (the library never touches files). */
 export type ChainFiles = { deployment?: BulwarkDeployment; key: Uint8Array }
@@ -18,7 +18,7 @@ export type BuiltChains = {
 
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString('hex')}`
 
-/** Builds the chain adapters of `chains` (EVM: deployment + rpc url; Solana: rpc url + program id). */
+/** Builds the chain adapters of `chains` (EVM: deployment + rpc url; Solana: rpc url + program id), each a KeeperChain. */
 export async function buildChains(chains: readonly ChainConfig[], files: readonly ChainFiles[], keeper?: KeeperSectionConfig): Promise<BuiltChains> {
   const out: ChainAdapter[] = []
   for (const [i, c] of chains.entries()) {
@@ -31,7 +31,10 @@ export async function buildChains(chains: readonly ChainConfig[], files: readonl
       if (f.key.length !== 32 && f.key.length !== 64) throw new ConfigError(`chains.${i}.payerKeyFile`, [`expected a 32-byte seed or 64-byte keypair, got ${f.key.length} bytes`])
       const payer = f.key.length === 32 ? await createKeyPairSignerFromPrivateKeyBytes(f.key) : await createKeyPairSignerFromBytes(f.key)
       const wsUrl = c.wsUrl ?? c.rpcUrl.replace(/^http/, 'ws')
-      out.push(new SolanaAdapter({ chainId: c.chainId, rpcUrl: c.rpcUrl, wsUrl, programId: address(c.programId), payer, ...(c.name ? { name: c.name } : {}) }))
+      // Foreign collateral credited here is priced by its origin chain: the keeper's asset list names it.
+      const assetChains: Record<Hex, number> = {}
+      for (const a of keeper?.assets ?? []) if (a.originChain !== c.chainId) assetChains[a.asset.toLowerCase() as Hex] = a.originChain
+      out.push(new SolanaKeeperChain({ chainId: c.chainId, rpcUrl: c.rpcUrl, wsUrl, programId: address(c.programId), payer, assetChains, ...(c.name ? { name: c.name } : {}) }))
     }
   }
   const keeperChains = (keeper?.chains ?? []).map((id, i) => {

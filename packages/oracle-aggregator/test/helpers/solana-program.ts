@@ -46,9 +46,14 @@ export class SolanaProgram {
     await airdropFactory(this.c)({ recipientAddress: to, lamports: lamports(100_000_000_000n), commitment: 'confirmed' })
   }
 
-  async send(ixs: Instruction[]): Promise<void> {
+  send(ixs: Instruction[]): Promise<void> {
+    return this.sendAs(this.admin, ixs)
+  }
+
+  /** Sends `ixs` paid and signed by `signer`, waiting for `confirmed`. */
+  async sendAs(signer: KeyPairSigner, ixs: Instruction[]): Promise<void> {
     const { value: latest } = await this.c.rpc.getLatestBlockhash({ commitment: 'confirmed' }).send()
-    const msg = pipe(createTransactionMessage({ version: 0 }), (m) => setTransactionMessageFeePayerSigner(this.admin, m), (m) => setTransactionMessageLifetimeUsingBlockhash(latest, m), (m) => appendTransactionMessageInstructions(ixs, m))
+    const msg = pipe(createTransactionMessage({ version: 0 }), (m) => setTransactionMessageFeePayerSigner(signer, m), (m) => setTransactionMessageLifetimeUsingBlockhash(latest, m), (m) => appendTransactionMessageInstructions(ixs, m))
     await this.c.sendAndConfirm((await signTransactionMessageWithSigners(msg)) as never, { commitment: 'confirmed', abortSignal: AbortSignal.timeout(20_000) })
   }
 

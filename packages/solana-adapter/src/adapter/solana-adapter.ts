@@ -64,6 +64,11 @@ export class SolanaAdapter implements ChainAdapter {
     this.#changes = new AccountChangeIndex(this.rpc, options.programId)
   }
 
+  /** The fee payer's address (also the liquidator's key). */
+  get payerAddress(): Address {
+    return this.#o.payer.address
+  }
+
   /** The program's emitter address (its program id as bytes32). */
   get emitterAddress(): Hex {
     return this.#emitter
@@ -170,8 +175,10 @@ export class SolanaAdapter implements ChainAdapter {
     for (const c of a.collateral) {
       const assetId = bytesToHex(c.assetId)
       const assetData = await this.#account(await pdas.asset(this.#o.programId, c.assetId))
-      const local = assetData ? decodeAsset(assetData).isLocal : false
-      collateral.push({ originChain: local ? this.chainId : (this.#o.assetChains?.[assetId] ?? 0), asset: assetId, amount: c.amount, pending: c.pending })
+      const asset = assetData ? decodeAsset(assetData) : undefined
+      // origin: this chain for a local SPL asset, else the one the program records, else the option
+      const originChain = asset?.isLocal ? this.chainId : asset?.originChain || (this.#o.assetChains?.[assetId] ?? 0)
+      collateral.push({ originChain, asset: assetId, amount: c.amount, pending: c.pending })
     }
     return { account, collateral, positions: a.positions.map((p) => ({ marketId: p.market, size: p.size, entryPrice: p.entryPrice })), settlement: a.settlement }
   }
