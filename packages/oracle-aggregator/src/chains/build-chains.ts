@@ -29,7 +29,9 @@ export async function buildChains(chains: readonly ChainConfig[], files: readonl
       out.push(new EvmKeeperChain({ deployment: f.deployment, privateKey: hex(f.key), ...(c.rpcUrl ? { rpcUrl: c.rpcUrl } : {}), ...(c.name ? { name: c.name } : {}) }))
     } else {
       if (f.key.length !== 32 && f.key.length !== 64) throw new ConfigError(`chains.${i}.payerKeyFile`, [`expected a 32-byte seed or 64-byte keypair, got ${f.key.length} bytes`])
-      const payer = f.key.length === 32 ? await createKeyPairSignerFromPrivateKeyBytes(f.key) : await createKeyPairSignerFromBytes(f.key)
+      const payer = await (f.key.length === 32 ? createKeyPairSignerFromPrivateKeyBytes(f.key) : createKeyPairSignerFromBytes(f.key)).catch((e: unknown) => {
+        throw new ConfigError(`chains.${i}.payerKeyFile`, [`not a usable ed25519 key: ${(e as Error).message}`])
+      })
       const wsUrl = c.wsUrl ?? c.rpcUrl.replace(/^http/, 'ws')
       // Foreign collateral credited here is priced by its origin chain: the keeper's asset list names it.
       const assetChains: Record<Hex, number> = {}

@@ -38,7 +38,7 @@ export async function registerRemoteUsdc(p: SolanaProgram, usdMarket: number): P
 export async function openTraders(
   p: SolanaProgram,
   relayer: SolanaAdapter,
-  o: { chainId: number; guardians: Hex[]; leverageX10: number[]; usdc: bigint; market: number; usdMarket: number; price: bigint },
+  o: { chainId: number; guardians: Uint8Array[]; leverageX10: number[]; usdc: bigint; market: number; usdMarket: number; price: bigint },
 ): Promise<SolanaTrader[]> {
   const out: SolanaTrader[] = []
   const keys = o.guardians.map((privateKey, index) => ({ index, privateKey }))
