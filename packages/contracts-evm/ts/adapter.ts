@@ -5,6 +5,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { collateralVaultAbi, marginEngineAbi, priceOracleAbi } from './generated/abi.js'
 import { ANVIL_KEY_0, type BulwarkDeployment } from './deploy.js'
 import { revertErrorName, toCoreError } from './errors.js'
+import { isNonceError, NonceTracker } from './nonce.js'
 
 export type EvmAdapterOptions = {
   deployment: BulwarkDeployment
@@ -17,7 +18,18 @@ export type EvmAdapterOptions = {
   finalizedDepth?: bigint
   /** @default 'evm' */
   name?: string
+  /**
+   * How often viem polls (transaction receipts, block numbers), ms. viem's own default is 4,000,
+   * which adds up to 4 s to every submission that misses the first look.
+   * @default 1000
+   */
+  pollingInterval?: number
+  /** Give up waiting for a submitted transaction's receipt after this long, ms. @default 60000 */
+  receiptTimeoutMs?: number
 }
+
+/** Retries of one submission after nonce errors (each resyncs the local nonce from the chain). */
+const NONCE_RETRIES = 3
 
 const logMessagePublished = getAbiItem({ abi: collateralVaultAbi, name: 'LogMessagePublished' })
 /** MarginEngine events that change an account's margin state (credit, queue release, trade, withdrawal, liquidation). */
@@ -35,6 +47,10 @@ export class EvmChainAdapter implements ChainAdapter {
   readonly #safe: bigint
   readonly #final: bigint
   readonly #blockTime = new Map<bigint, number>()
+  readonly #nonces: NonceTracker
+  readonly #receiptTimeout: number
+  /** Polling interval in use (receipts, block numbers), ms. */
+  readonly pollingInterval: number
 
   constructor(opts: EvmAdapterOptions) {
     this.#d = opts.deployment
@@ -42,8 +58,12 @@ export class EvmChainAdapter implements ChainAdapter {
     this.name = opts.name ?? 'evm'
     const url = opts.rpcUrl ?? opts.deployment.rpcUrl
     const chain = { id: opts.deployment.evmChainId, name: this.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [url] } } } as const
-    this.#pub = createPublicClient({ chain, transport: http(url) }) as PublicClient
-    this.#wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url) })
+    this.pollingInterval = opts.pollingInterval ?? 1_000
+    this.#receiptTimeout = opts.receiptTimeoutMs ?? 60_000
+    this.#pub = createPublicClient({ chain, transport: http(url), pollingInterval: this.pollingInterval }) as PublicClient
+    this.#wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url), pollingInterval: this.pollingInterval })
+    const sender = this.#wallet.account!.address
+    this.#nonces = new NonceTracker(() => this.#pub.getTransactionCount({ address: sender, blockTag: 'pending' }))
     this.#safe = opts.safeDepth ?? 2n
     this.#final = opts.finalizedDepth ?? 4n
   }
@@ -213,9 +233,32 @@ export class EvmChainAdapter implements ChainAdapter {
     } catch (e) {
       throw toCoreError(e, functionName)
     }
-    const hash = await this.#wallet.writeContract(request as never)
-    const r = await this.#pub.waitForTransactionReceipt({ hash })
-    if (r.status !== 'success') throw new core.InvalidParameterError(`${functionName} transaction ${hash} reverted`, { field: 'vaa' })
+    const hash = await this.#sendWithNonce(request as Record<string, unknown>, functionName)
+    const r = await this.#pub.waitForTransactionReceipt({ hash, timeout: this.#receiptTimeout })
+    if (r.status !== 'success') throw new core.InvalidParameterError(`${functionName} transaction ${hash} reverted`, { field: functionName === 'liquidate' ? 'account' : 'vaa' })
     return { txHash: hash, height: r.blockNumber }
+  }
+
+  /**
+   * Sends a simulated request with a locally tracked nonce, so that several submissions from this
+   * key can be in flight at once. A nonce error (too low, replacement underpriced, already known:
+   * the local count is stale, e.g. the key was used elsewhere) resyncs from the chain and retries;
+   * any other failure hands the nonce back (the transaction never reached the node).
+   */
+  async #sendWithNonce(request: Record<string, unknown>, functionName: string): Promise<Hex> {
+    for (let attempt = 0; ; attempt++) {
+      const nonce = await this.#nonces.take()
+      try {
+        return await this.#wallet.writeContract({ ...request, nonce } as never)
+      } catch (e) {
+        if (isNonceError(e) && attempt < NONCE_RETRIES) {
+          this.#nonces.resync()
+          continue
+        }
+        if (isNonceError(e)) this.#nonces.resync()
+        else this.#nonces.release(nonce)
+        throw toCoreError(e, functionName)
+      }
+    }
   }
 }
