@@ -65,8 +65,8 @@ const keeper = z.object({
   chains: z.array(z.number().int().min(1).max(0xffff)).min(1),
   assets: z.array(z.object({ originChain: z.number().int().min(1).max(0xffff), asset: hex32, decimals: z.number().int().min(0).max(36), weight: wad, pendingWeight: wad.optional(), priceMarketId: z.number().int().min(0).max(0xffffffff) })),
   markets: z.array(z.object({ marketId: z.number().int().min(0).max(0xffffffff), imf: wad, mmf: wad })).min(1),
-  /** Liquidations in flight per chain. 1 keeps one sender key's nonces sequential. @default 1 */
-  maxInFlightPerChain: z.number().int().min(1).max(64).default(1),
+  /** Liquidations in flight per chain (EVM: one key, nonces tracked locally by the adapter; Solana: no nonces). @default 4 */
+  maxInFlightPerChain: z.number().int().min(1).max(64).default(4),
 })
 
 export const configSchema = z.object({

@@ -23,7 +23,7 @@ const network = new OracleNetwork({ chain: CHAIN, address: pad('0x0a', { size: 3
 const keeperConfig: KeeperConfig = {
   assets: [{ originChain: REMOTE, asset: USDC, decimals: 6, weight: WAD, pendingWeight: WAD / 2n, priceMarketId: USD }],
   markets: [{ marketId: ETH, imf: WAD / 10n, mmf: WAD / 20n }],
-  maxInFlightPerChain: 1, // one sender key per keeper: its nonces are sequential
+  maxInFlightPerChain: 4, // one sender key per keeper: the adapter tracks its nonces locally
 }
 /** Traders: 1,000 USDC each, long ETH at 2,000 with these leverages (x10). */
 const LEVERAGE = [20, 50, 80, 90, 95]
