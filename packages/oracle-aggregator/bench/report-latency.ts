@@ -89,7 +89,7 @@ export async function synthetic(accounts: number, reports: number) {
   }
 }
 
-export async function engineHeld(n: number, reports: number) {
+export async function engineHeld(n: number, reports: number, inFlight = 4) {
   const guardians = testGuardianKeys(4, 'bench-guardians')
   const stack = await EvmStack.start({
     guardians: guardians.map((g) => addressOfPrivateKey(g.privateKey)),
@@ -118,7 +118,7 @@ export async function engineHeld(n: number, reports: number) {
       await creditAndOpen(stack, { guardians, keys, leverageX10: keys.map((_, k) => 20 + (((i + k) * 37) % 76)), usdc: 1_000n, market: 1, price: 2_000n }) // 2x..9.5x
     }
     const setupSeconds = (performance.now() - setup) / 1000
-    const keeper = new LiquidationKeeper({ assets: [{ originChain: REMOTE, asset: USDC, decimals: 6, weight: WAD, pendingWeight: WAD / 2n, priceMarketId: 100 }], markets: [{ marketId: 1, imf: WAD / 10n, mmf: WAD / 20n }], maxInFlightPerChain: 1 }, { chains: [stack.adapter(ANVIL_KEY_1)], logger: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }) })
+    const keeper = new LiquidationKeeper({ assets: [{ originChain: REMOTE, asset: USDC, decimals: 6, weight: WAD, pendingWeight: WAD / 2n, priceMarketId: 100 }], markets: [{ marketId: 1, imf: WAD / 10n, mmf: WAD / 20n }], maxInFlightPerChain: inFlight }, { chains: [stack.adapter(ANVIL_KEY_1)], logger: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }) })
     await keeper.followChains()
     const first: number[] = []
     const all: number[] = []
@@ -137,7 +137,7 @@ export async function engineHeld(n: number, reports: number) {
       if (sent.length) first.push(Math.min(...sent.map((x) => x.latencyMs)))
       all.push(...sent.map((x) => x.latencyMs))
     }
-    return summary(first, all, landing, { engineAccounts: keeper.stats.accountsTracked, setupSeconds: +setupSeconds.toFixed(1), reports, reportsWithLiquidations: first.length, liquidationsLanded: all.length, lost: keeper.stats.lost, failed: keeper.stats.failed, notSubmitted: Object.fromEntries(failures), note: 'accounts held by the real MarginEngine; latency = report receipt in hand -> liquidation tx mined (automine; EvmKeeperChain waits for the receipt, polled every 100 ms), one in flight per keeper key; reports 60 s apart in chain time' })
+    return summary(first, all, landing, { maxInFlightPerChain: inFlight, engineAccounts: keeper.stats.accountsTracked, setupSeconds: +setupSeconds.toFixed(1), reports, reportsWithLiquidations: first.length, liquidationsLanded: all.length, lost: keeper.stats.lost, failed: keeper.stats.failed, notSubmitted: Object.fromEntries(failures), note: 'accounts held by the real MarginEngine; latency = report receipt in hand -> liquidation tx mined (automine; EvmKeeperChain waits for the receipt, polled every 100 ms), up to maxInFlightPerChain in flight per keeper key (nonces tracked locally by EvmChainAdapter); reports 60 s apart in chain time' })
   } finally {
     await stack.stop()
   }
