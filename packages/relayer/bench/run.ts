@@ -123,8 +123,10 @@ async function stopChild(c: ChildProcess): Promise<void> {
 
 const loadBefore = loadavg().map((x) => round(x, 2))
 const secp = measureSecp()
-const saturation = await scenario('saturation', 0)
-const paced = await scenario(`paced-${RATE}`, RATE)
+/** BENCH_ONLY=saturation|paced runs one scenario (quicker iterations while profiling). */
+const ONLY = process.env['BENCH_ONLY']
+const saturation = ONLY === 'paced' ? null : await scenario('saturation', 0)
+const paced = ONLY === 'saturation' ? null : await scenario(`paced-${RATE}`, RATE)
 const report = {
   date: new Date().toISOString(),
   nodeRuntime: process.env['BENCH_BUNDLE'] ? 'bundled JavaScript (BENCH_BUNDLE=1)' : 'TypeScript through tsx',
@@ -143,6 +145,6 @@ const file = join(dir, `relayer-${report.date.replace(/[:.]/g, '-')}.json`)
 await writeFile(file, JSON.stringify(report, null, 2) + '\n')
 console.log(`secp256k1 recover/s: native ${secp.native!.recover}, noble ${secp.noble!.recover} -> ${report.secp256k1Choice}`)
 console.log(`load average before: ${loadBefore.join(' ')} (other processes on this machine compete for its ${cpus().length} cores)`)
-console.log(`saturation: ${saturation.observations} observations, complete=${saturation.complete}, quorum throughput ${saturation.quorumThroughputVaasPerSecond} VAAs/s (slowest node), latency p50 ${saturation.latencyMs.p50} ms p99 ${saturation.latencyMs.p99} ms, max RSS ${saturation.maxRssMB} MB, CPU ${saturation.cpuMsPerVaaPerNode} ms per VAA per node`)
-console.log(`paced ${RATE}/s: complete=${paced.complete}, latency p50 ${paced.latencyMs.p50} ms p99 ${paced.latencyMs.p99} ms, max RSS ${paced.maxRssMB} MB, CPU ${paced.cpuMsPerVaaPerNode} ms per VAA per node`)
+if (saturation) console.log(`saturation: ${saturation.observations} observations, complete=${saturation.complete}, quorum throughput ${saturation.quorumThroughputVaasPerSecond} VAAs/s (slowest node), latency p50 ${saturation.latencyMs.p50} ms p99 ${saturation.latencyMs.p99} ms, max RSS ${saturation.maxRssMB} MB, CPU ${saturation.cpuMsPerVaaPerNode} ms per VAA per node`)
+if (paced) console.log(`paced ${RATE}/s: complete=${paced.complete}, latency p50 ${paced.latencyMs.p50} ms p99 ${paced.latencyMs.p99} ms, max RSS ${paced.maxRssMB} MB, CPU ${paced.cpuMsPerVaaPerNode} ms per VAA per node`)
 console.log(`written ${file}`)

@@ -89,6 +89,13 @@ export const ConfigSchema = z
       .strict()
       .default({ chain: 1, emitter: `0x${'00'.repeat(31)}04`, guardianSetOverlapSeconds: 86_400 }),
     guardians: z.array(z.object({ address: hex20, peerId: z.string().min(1) }).strict()).min(1).max(19),
+    /**
+     * PeerIds of guardians outside the configured set (members of a future set). An upgrade VAA
+     * carries addresses only: once an accepted upgrade puts one of these addresses in the set, the
+     * connection gater admits its PeerId (and refuses a removed guardian's after the overlap).
+     * @default []
+     */
+    guardianPeers: z.array(z.object({ address: hex20, peerId: z.string().min(1) }).strict()).max(64).default([]),
     p2p: z
       .object({
         /** @default ["/ip4/127.0.0.1/tcp/0"] */

@@ -1,6 +1,7 @@
 import './polyfill.js'
 import { bytesToHex, hexToBytes, type ChainAdapter, type Hex } from '@bulwark/core'
 import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -111,10 +112,22 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       await delivery.enqueue(digest, vaa)
       events.emit('vaa', digest, vaa, record)
     },
+    onInvalidSignature: (guardianIndex) => gossip?.penalizeGuardian(guardianIndex, 'InvalidSignature'),
   })
   const unfinished = await attestor.load()
 
-  const allowed = config.guardians.map((g) => g.peerId)
+  /** address -> PeerId of every guardian this node knows (configured set and guardianPeers). */
+  const directory = new Map([...config.guardianPeers, ...config.guardians].map((g) => [g.address.toLowerCase(), g.peerId]))
+  /** The connection gater's allow-list: PeerIds of the current set and of earlier sets inside their overlap. */
+  const allowed = new Set<string>()
+  const refreshAllowed = (): string[] => {
+    const next = new Set(sets.live().flatMap((g) => g.addresses.flatMap((a) => directory.get(a) ?? [])))
+    const removed = [...allowed].filter((p) => !next.has(p))
+    allowed.clear()
+    for (const p of next) allowed.add(p)
+    return removed
+  }
+  refreshAllowed()
   const emitters = new Set(config.chains.flatMap((c) => emittersOf(c).map((a) => `${c.chainId}/${a}`)))
   const node: P2PNode = await createP2PNode({
     privateKey: nodeKey,
@@ -124,7 +137,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     topics: ['observations', 'signatures', 'control'].map((t) => `${config.network}/${t}`),
     appScore: (p) => gossip?.appScore(p) ?? 0,
   })
-  if (!allowed.includes(node.peerId.toString())) {
+  if (!config.guardians.some((g) => g.peerId === node.peerId.toString())) {
     await node.stop()
     await store.close()
     throw new InvalidConfigError(`this node's PeerId ${node.peerId} is not in guardians[].peerId`, { field: 'guardians' })
@@ -161,6 +174,11 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       log: log.child({ service: 'gossip' }),
       hasVaa: (d) => attestor.hasVaa(d),
       knownEmitter: (chain, emitter) => emitters.has(`${chain}/${emitter}`),
+      checkGovernance: (vaa) => sets.check(vaa),
+      peerOfGuardian: (i) => {
+        const address = sets.current.addresses[i]
+        return address === undefined ? undefined : directory.get(address)
+      },
       handlers: {
         onObservations: async (sender, items, retransmission) => {
           const already = await attestor.addPeerObservations(sender, items)
@@ -172,13 +190,17 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
         onReobservation: async (sender, req) => {
           metrics.reobservations.inc({ direction: 'received' })
           const answered = await answerReobservation(
-            { store, ownObservation: (d) => attestor.ownObservation(d), publishObservations: (o) => gossip!.retransmit(o), publishVaas: (v) => gossip!.publishVaas(v) },
+            { store, ownObservation: (r) => attestor.ownObservation(r), publishObservations: (o) => gossip!.retransmit(o), publishVaas: (v) => gossip!.publishVaas(v) },
             req,
           )
           log.info({ sender, chain: req.chain, emitter: req.emitter, from: req.fromSeq, to: req.toSeq, answered }, 'reobservation request')
         },
         onHeartbeat: (sender, hb) => {
           lastSeen.set(sender, { at: Date.now(), ...hb })
+        },
+        onGovernance: async (vaa) => {
+          if (sets.check(vaa) === 'known') return // applied meanwhile (e.g. from the CLI)
+          await applyUpgrade(vaa, 'gossip')
         },
       },
     },
@@ -224,15 +246,38 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   await delivery.start()
   for (const w of watchers) await w.start()
 
-  /** Applies a governance GuardianSetUpgrade VAA (typed errors leave everything unchanged), durably. */
-  const applyUpgrade = async (vaa: Uint8Array): Promise<Record<string, unknown>> => {
+  /**
+   * Re-reads the allow-list from the live guardian sets, hangs up on peers no longer in it, and
+   * schedules itself for the next overlap expiry (when an earlier set's peers must be refused).
+   */
+  let expiryTimer: NodeJS.Timeout | undefined
+  const applyAllowList = (): void => {
+    clearTimeout(expiryTimer)
+    for (const p of refreshAllowed()) {
+      log.warn({ peer: p }, 'guardian peer left the allow-list; disconnecting')
+      node.hangUp(peerIdFromString(p)).catch((e) => log.warn({ err: e, peer: p }, 'hang up failed'))
+    }
+    const next = sets.nextExpiry()
+    if (next !== undefined) expiryTimer = setTimeout(applyAllowList, Math.min(2 ** 31 - 1, Math.max(0, next * 1000 - Date.now()) + 10))
+  }
+  applyAllowList()
+
+  /**
+   * Applies a governance GuardianSetUpgrade VAA (typed errors leave everything unchanged), durably,
+   * and gossips it on <network>/control (signed under the set the node was in, which every peer
+   * still knows) so the operators' other nodes apply it too.
+   */
+  const applyUpgrade = async (vaa: Uint8Array, source: 'operator' | 'gossip' = 'operator'): Promise<Record<string, unknown>> => {
+    sets.check(vaa)
+    if (source === 'operator') gossip!.publishGovernance(vaa)
     const previousIndex = index
     const applied = sets.upgrade(vaa)
     index = sets.indexOf(key.address)
+    applyAllowList()
     await store.commit([{ type: 'put', key: K.guardianSet(applied.current.setIndex), value: { vaa: bytesToHex(vaa), appliedAt: Math.floor(Date.now() / 1000) } }])
     const again = await attestor.rekey(previousIndex)
     if (again.length > 0) gossip!.retransmit(again)
-    log.warn({ guardianSetIndex: applied.current.setIndex, guardianIndex: index, previousExpiresAt: applied.expiresAt }, 'guardian set upgraded')
+    log.warn({ guardianSetIndex: applied.current.setIndex, guardianIndex: index, previousExpiresAt: applied.expiresAt, source }, 'guardian set upgraded')
     return { guardianSetIndex: applied.current.setIndex, guardianIndex: index, previousExpiresAt: applied.expiresAt }
   }
 
@@ -244,8 +289,9 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     address: key.address,
     peers: node.getPeers().map((p) => p.toString()),
     /** gossipsub score and invalid messages this node attributed to each guardian peer */
+    allowedPeers: [...allowed],
     peerScores: Object.fromEntries(
-      allowed.filter((p) => p !== node.peerId.toString()).map((p) => [p, { score: (node.services.pubsub as unknown as { getScore(p: string): number }).getScore(p), penalties: gossip!.penalties.get(p) ?? 0 }]),
+      [...allowed].filter((p) => p !== node.peerId.toString()).map((p) => [p, { score: (node.services.pubsub as unknown as { getScore(p: string): number }).getScore(p), penalties: gossip!.penalties.get(p) ?? 0 }]),
     ),
     cursors: Object.fromEntries(watchers.map((w) => [w.chainId, w.cursor.toString()])),
     pendingObservations: attestor.pendingCount,
@@ -262,7 +308,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     status,
     deadLetters: () => listDeadLetters(store),
     retry: (digest) => delivery.retry(digest as Hex),
-    governance: (vaaHex) => applyUpgrade(hexToBytes(vaaHex)),
+    governance: (vaaHex) => applyUpgrade(hexToBytes(vaaHex), 'operator'),
   })
   log.info({ peerId: node.peerId.toString(), index, address: key.address, ops: ops.port, addrs: node.getMultiaddrs().map(String) }, 'relayer started')
 
@@ -273,6 +319,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       clearInterval(redial)
       clearInterval(retransmit)
       clearInterval(heartbeat)
+      clearTimeout(expiryTimer)
       for (const w of watchers) await w.stop()
       await delivery.stop()
       await gossip!.stop()

@@ -1,7 +1,7 @@
 import { bytesToHex, encodeVaaBody, parseVaa, toBytes32, vaaDigest, type Hex, type ObservedMessage } from '@bulwark/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Guardians, verifyVaa } from '../src/crypto/guardians.js'
-import { Attestor } from '../src/services/quorum/attestor.js'
+import { Attestor, type SignedRecord } from '../src/services/quorum/attestor.js'
 import { answerReobservation } from '../src/services/quorum/reobservation.js'
 import { K } from '../src/services/store/store.js'
 import { testGuardianKey } from './support/cluster.js'
@@ -19,15 +19,18 @@ describe('Attestor', () => {
   let published: unknown[]
   let vaas: Uint8Array[]
   let m: ReturnType<typeof metrics>
-  const make = () => new Attestor({
-    store: env.store, guardians, key: keys[0]!, index: 0, metrics: m, log: silent,
+  let invalid: number[]
+  const make = (g = guardians) => new Attestor({
+    store: env.store, guardians: g, key: keys[0]!, index: 0, metrics: m, log: silent,
     publish: (o) => published.push(o),
     onVaa: async (_d, v) => { vaas.push(v) },
+    onInvalidSignature: (i) => invalid.push(i),
   })
   beforeEach(async () => {
     env = await tempStore()
     published = []
     vaas = []
+    invalid = []
     m = metrics()
   })
   afterEach(() => env.cleanup())
@@ -36,7 +39,10 @@ describe('Attestor', () => {
     const a = make()
     expect(await a.observe(msg(1n))).toBe('signed')
     const digest = bytesToHex(vaaDigest(bodyOf(msg(1n))))
-    expect(await env.store.get(K.signature(digest, 0))).toBeDefined()
+    const record = await env.store.get<SignedRecord>(K.signed(10002, toBytes32('0xaa'), 1n))
+    expect(record?.digest).toBe(digest)
+    expect(record?.observation?.endsWith(bytesToHex(bodyOf(msg(1n))).slice(2))).toBe(true)
+    expect(await env.store.get(K.unfinished(digest as Hex))).toBeDefined()
     expect(published).toHaveLength(1)
     expect(await a.observe(msg(1n))).toBe('duplicate')
     expect(await counter(m, 'bulwark_relayer_observations_signed_total')).toBe(1)
@@ -48,7 +54,7 @@ describe('Attestor', () => {
     const a = make()
     await expect(a.observe(msg(1n, Uint8Array.of(2)))).rejects.toMatchObject({ name: 'ConflictingObservation', field: 'sequence' })
     const other = bytesToHex(vaaDigest(bodyOf(msg(1n, Uint8Array.of(2)))))
-    expect(await env.store.get(K.signature(other, 0))).toBeUndefined()
+    expect(await env.store.get(K.unfinished(other as Hex))).toBeUndefined()
     expect(await counter(m, 'bulwark_relayer_conflicting_observations_total', { source: 'watcher' })).toBe(1)
   })
 
@@ -69,7 +75,7 @@ describe('Attestor', () => {
     expect(await env.store.get(K.unfinished(bytesToHex(digest)))).toBeUndefined()
   })
 
-  it('keeps peer signatures and own unfinished observations across a restart', async () => {
+  it('reloads own unfinished observations after a restart (peers\' signatures arrive again: they are not stored)', async () => {
     const m1 = msg(9n)
     const body = bodyOf(m1)
     const digest = vaaDigest(body)
@@ -79,8 +85,47 @@ describe('Attestor', () => {
     const a = make()
     const unfinished = await a.load()
     expect(unfinished.map((o) => bytesToHex(o.body))).toEqual([bytesToHex(body)])
+    expect(bytesToHex(unfinished[0]!.signature)).toBe(bytesToHex(keys[0]!.sign(digest)))
     await a.addPeerObservations(2, [{ body, digest, signature: keys[2]!.sign(digest) }])
+    expect(vaas).toHaveLength(0)
+    await a.addPeerObservations(1, [{ body, digest, signature: keys[1]!.sign(digest) }])
     expect(vaas).toHaveLength(1)
+    expect(await a.observe(m1)).toBe('duplicate')
+  })
+
+  it('verifies peers\' signatures lazily: only as many as the quorum needs, none after it', async () => {
+    const g = new Guardians(keys.map((k) => k.address))
+    const verify = vi.spyOn(g, 'verify')
+    const a = make(g)
+    const m1 = msg(11n)
+    const body = bodyOf(m1)
+    const digest = vaaDigest(body)
+    await a.observe(m1)
+    await a.addPeerObservations(1, [{ body, digest, signature: keys[1]!.sign(digest) }])
+    expect(verify).toHaveBeenCalledTimes(0) // 2 of 3: nothing to assemble yet
+    await a.addPeerObservations(2, [{ body, digest, signature: keys[2]!.sign(digest) }])
+    expect(verify).toHaveBeenCalledTimes(2)
+    expect(vaas).toHaveLength(1)
+    await a.addPeerObservations(3, [{ body, digest, signature: keys[3]!.sign(digest) }])
+    expect(verify).toHaveBeenCalledTimes(2) // late: never checked, never used
+  })
+
+  it('drops a peer signature that does not verify, reports its guardian, and completes the quorum from another', async () => {
+    const a = make()
+    const m1 = msg(12n)
+    const body = bodyOf(m1)
+    const digest = vaaDigest(body)
+    await a.observe(m1)
+    await a.addPeerObservations(1, [{ body, digest, signature: keys[2]!.sign(digest) }]) // guardian 2's key, claimed by 1
+    await a.addPeerObservations(2, [{ body, digest, signature: keys[2]!.sign(digest) }])
+    expect(vaas).toHaveLength(0)
+    expect(invalid).toEqual([1])
+    expect(await counter(m, 'bulwark_relayer_envelopes_rejected_total', { reason: 'InvalidSignature' })).toBe(1)
+    await a.addPeerObservations(3, [{ body, digest, signature: keys[3]!.sign(digest) }])
+    expect(vaas).toHaveLength(1)
+    const vaa = parseVaa(vaas[0]!)
+    expect(vaa.signatures.map((s) => s.guardianIndex)).toEqual([0, 2, 3])
+    expect(() => verifyVaa(guardians, vaa)).not.toThrow()
   })
 
   it('stores a verified peer VAA once and ignores it afterwards', async () => {
@@ -103,7 +148,7 @@ describe('Attestor', () => {
     await a.addPeerObservations(2, [{ body: body1, digest: d1, signature: keys[2]!.sign(d1) }])
     const sentObs: Uint8Array[] = []
     const sentVaas: Uint8Array[] = []
-    const c = { store: env.store, ownObservation: (d: Hex) => a.ownObservation(d), publishObservations: (o: { body: Uint8Array }[]) => sentObs.push(...o.map((x) => x.body)), publishVaas: (v: Uint8Array[]) => sentVaas.push(...v) }
+    const c = { store: env.store, ownObservation: (r: SignedRecord) => a.ownObservation(r), publishObservations: (o: { body: Uint8Array }[]) => sentObs.push(...o.map((x) => x.body)), publishVaas: (v: Uint8Array[]) => sentVaas.push(...v) }
     expect(await answerReobservation(c, { chain: 10002, emitter: toBytes32('0xaa'), fromSeq: 0n, toSeq: 5n })).toBe(3)
     expect(sentObs.map((b) => bytesToHex(b))).toEqual([0n, 1n, 2n].map((q) => bytesToHex(bodyOf(msg(q)))))
     expect(sentVaas.map((v) => bytesToHex(parseVaa(v).digest))).toEqual([bytesToHex(d1)])

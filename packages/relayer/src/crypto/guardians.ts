@@ -10,7 +10,7 @@ import {
   type Vaa,
 } from '@bulwark/core'
 import { UnknownGuardianError } from '../errors.js'
-import { addressOfPublicKey, recoverPublicKey } from './secp256k1.js'
+import { addressOfPublicKey, recoverPublicKey, verifyWithKey } from './secp256k1.js'
 
 /**
  * The configured guardian set as the node uses it: index <-> address, quorum, and signature checks
@@ -51,6 +51,17 @@ export class Guardians {
     if (addressOfPublicKey(pub) !== this.addresses[index]) return false
     this.#pubs[index] = pub
     return true
+  }
+
+  /**
+   * Envelope signatures: once the guardian's public key is known, a plain ECDSA verify (~20%
+   * cheaper than a recovery) suffices, since the recovery byte of an envelope signature is never
+   * used; the first signature of a guardian is recovered (that is how its key is learnt).
+   */
+  verifyEnvelope(digest: Uint8Array, sig: Uint8Array, index: number): boolean {
+    const known = Number.isInteger(index) && index >= 0 ? this.#pubs[index] : undefined
+    if (known === undefined) return this.verify(digest, sig, index)
+    return sig.length === 65 && sig[64]! <= 1 && verifyWithKey(digest, sig, known)
   }
 }
 

@@ -63,6 +63,16 @@ export function recoverPublicKey(digest: Uint8Array, sig: Uint8Array): Uint8Arra
   }
 }
 
+/** ECDSA verify of a 65-byte r||s||v signature (v not used) against a known 65-byte public key; high-s is refused. */
+export function verifyWithKey(digest: Uint8Array, sig: Uint8Array, pub65: Uint8Array): boolean {
+  if (sig.length !== 65 || digest.length !== 32 || !isLowS(sig)) return false
+  try {
+    return native.ecdsaVerify(sig.subarray(0, 64), digest, pub65)
+  } catch {
+    return false
+  }
+}
+
 /** Recovers the signer's address, or null. */
 export function recoverAddress(digest: Uint8Array, sig: Uint8Array): Hex | null {
   const pub = recoverPublicKey(digest, sig)

@@ -21,7 +21,7 @@ export const SIGNATURE_SIZE = 65
 /** Largest envelope a node accepts (a batch of observations, each <= 1,075 bytes). */
 export const MAX_ENVELOPE_SIZE = 1 << 20
 
-export const Kind = { observations: 1, vaas: 2, reobservation: 3, heartbeat: 4 } as const
+export const Kind = { observations: 1, vaas: 2, reobservation: 3, heartbeat: 4, governance: 5 } as const
 export type KindName = keyof typeof Kind
 export type TopicName = 'observations' | 'signatures' | 'control'
 
@@ -31,6 +31,7 @@ export const TOPIC_OF_KIND: Record<number, TopicName> = {
   [Kind.vaas]: 'signatures',
   [Kind.reobservation]: 'control',
   [Kind.heartbeat]: 'control',
+  [Kind.governance]: 'control',
 }
 
 export const topicString = (network: string, topic: TopicName): string => `${network}/${topic}`

@@ -4,7 +4,8 @@ import { vaaDigest } from '../../crypto/secp256k1.js'
 import type { Logger } from 'pino'
 import { verifyVaa, type Guardians } from '../../crypto/guardians.js'
 import { MalformedEnvelopeError, UnknownGuardianError } from '../../errors.js'
-import { InvalidSignatureError, UnknownEmitterError } from '@bulwark/core'
+import { ReplayCache } from './replay.js'
+import { InvalidGovernanceError, InvalidSignatureError, UnknownEmitterError } from '@bulwark/core'
 import type { GuardianSigner } from '../signer/guardian-key.js'
 import type { Metrics } from '../ops/metrics.js'
 import { Kind, decodeEnvelope, encodeEnvelope, topicString, type Envelope, type TopicName } from './envelope.js'
@@ -12,17 +13,19 @@ import {
   MAX_BATCH,
   RETRANSMISSION,
   decodeHeartbeat,
+  decodeGovernance,
   decodeObservations,
   decodeReobservation,
   decodeVaas,
+  encodeGovernance,
   encodeHeartbeat,
   encodeObservations,
   encodeReobservation,
   encodeVaas,
   type Heartbeat,
   type ReobservationRequest,
+  type ReceivedObservation,
   type SignedObservation,
-  type VerifiedObservation,
 } from './messages.js'
 
 export type GossipInit = {
@@ -35,10 +38,12 @@ export type GossipInit = {
 }
 
 export type GossipHandlers = {
-  onObservations: (sender: number, items: VerifiedObservation[], retransmission: boolean) => Promise<void>
+  onObservations: (sender: number, items: ReceivedObservation[], retransmission: boolean) => Promise<void>
   onVaa: (vaa: Uint8Array, digest: Hex) => Promise<void>
   onReobservation: (sender: number, req: ReobservationRequest) => Promise<void>
-  onHeartbeat: (sender: number, h: Heartbeat) => void
+  onHeartbeat: (sender: number, h: Heartbeat, guardianSetIndex: number) => void
+  /** A governance VAA that `checkGovernance` found applicable. */
+  onGovernance?: (vaa: Uint8Array) => Promise<void>
 }
 
 export type GossipComponents = {
@@ -57,10 +62,19 @@ export type GossipComponents = {
   hasVaa: (digest: Hex) => boolean
   /** True for the configured emitters (vaults and engines); anything else is rejected. */
   knownEmitter: (chain: number, emitter: Hex) => boolean
+  /**
+   * Validates a governance VAA against the current set without applying it: 'apply' when it is the
+   * next upgrade, 'known' when it is already applied (Ignore); throws the typed error otherwise
+   * (Reject). @default every governance message is rejected (InvalidGovernance)
+   */
+  checkGovernance?: (vaa: Uint8Array) => 'apply' | 'known'
+  /** libp2p PeerId of a guardian of the current set (to penalize it for a bad signature it made). */
+  peerOfGuardian?: (index: number) => string | undefined
 }
 
 type Decoded =
-  | { kind: 'observations'; env: Envelope; items: VerifiedObservation[]; retransmission: boolean }
+  | { kind: 'observations'; env: Envelope; items: ReceivedObservation[]; retransmission: boolean }
+  | { kind: 'governance'; env: Envelope; vaa: Uint8Array }
   | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
   | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
   | { kind: 'heartbeat'; env: Envelope; hb: Heartbeat }
@@ -69,23 +83,29 @@ type Decoded =
 const TOPICS: TopicName[] = ['observations', 'signatures', 'control']
 
 /**
- * The three gossip topics. Outbound: observations are batched (one envelope signature per batch).
- * Inbound: topic validators decode the envelope strictly and check every signature; the result is
- * Accept, Ignore (own or stale messages) or Reject (malformed bytes, unknown sender, a signature
- * that is not the sender's). A Reject lowers the forwarding peer's gossipsub score and is counted
+ * The three gossip topics. Outbound: observations are batched (one envelope signature per batch,
+ * flushed every `batchMs` or at MAX_BATCH items). Inbound: topic validators decode the envelope
+ * strictly and check its signature (one per batch); the result is Accept, Ignore (own, stale or
+ * replayed messages, already-held VAAs) or Reject (malformed bytes, unknown sender or set, an
+ * envelope signature that is not the sender's, an unknown emitter, a VAA short of quorum, an
+ * invalid governance VAA). A Reject lowers the forwarding peer's gossipsub score and is counted
  * against it here (app-specific score), so a peer that keeps sending bad data is graylisted.
+ * Per-observation signatures are verified later, only when a quorum needs them (Attestor); a bad
+ * one is charged to its guardian's peer through {@link penalizeGuardian}.
  */
 export class Gossip {
   readonly #i: Required<GossipInit>
   readonly #c: GossipComponents
   readonly #decoded = new WeakMap<Message, Decoded>()
   readonly penalties = new Map<string, number>()
+  #replays!: ReplayCache
   #batch: SignedObservation[] = []
   #batchTimer: NodeJS.Timeout | undefined
 
   constructor(init: GossipInit, components: GossipComponents) {
     this.#i = { batchMs: 20, maxSkewMs: 600_000, ...init }
     this.#c = components
+    this.#replays = new ReplayCache(this.#i.maxSkewMs)
   }
 
   topic(t: TopicName): string {
@@ -142,6 +162,24 @@ export class Gossip {
     this.#publish(Kind.heartbeat, 'control', encodeHeartbeat(h))
   }
 
+  /** Gossips a governance VAA on the control topic (signed under the set this node is in now). */
+  publishGovernance(vaa: Uint8Array): void {
+    this.#publish(Kind.governance, 'control', encodeGovernance(vaa))
+  }
+
+  /** Counts an invalid message against a peer (app-specific score and metric). */
+  penalize(peer: string, reason: string): void {
+    this.#c.metrics.penalties.inc({ peer })
+    this.penalties.set(peer, (this.penalties.get(peer) ?? 0) + 1)
+    this.#c.log.warn({ peer, reason }, 'penalized peer')
+  }
+
+  /** Penalizes the peer of a current-set guardian whose observation signature did not verify. */
+  penalizeGuardian(index: number, reason: string): void {
+    const peer = this.#c.peerOfGuardian?.(index)
+    if (peer !== undefined) this.penalize(peer, reason)
+  }
+
   #inflight = new Set<Promise<void>>()
 
   /** Resolves when every accepted message handed to a handler has been handled. */
@@ -164,13 +202,15 @@ export class Gossip {
       const reason = e instanceof Error ? e.name : 'Error'
       this.#c.metrics.envelopes.inc({ topic, result: 'reject' })
       this.#c.metrics.rejected.inc({ reason })
-      this.#c.metrics.penalties.inc({ peer })
-      this.penalties.set(peer, (this.penalties.get(peer) ?? 0) + 1)
       this.#c.log.warn({ peer, topic, reason, field: (e as { field?: string }).field }, 'rejected gossip from peer')
+      this.penalize(peer, reason)
       return TopicValidatorResult.Reject
     }
-    const skew = Math.abs(Date.now() - decoded.env.timestamp)
-    if (decoded.env.sender === this.#c.index || skew > this.#i.maxSkewMs) {
+    const now = Date.now()
+    const skew = Math.abs(now - decoded.env.timestamp)
+    // Own messages, stale ones, and a replay of an envelope seen in the last maxSkewMs (gossipsub's
+    // own seen-cache forgets sooner) are ignored without penalty: anyone can replay signed bytes.
+    if (decoded.env.sender === this.#c.index || skew > this.#i.maxSkewMs || this.#replays.seen(decoded.env.signingDigest, now)) {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
@@ -189,7 +229,7 @@ export class Gossip {
     const env = decodeEnvelope(this.#i.network, topic, data)
     const g = env.guardianSetIndex === current.setIndex ? current : this.#setFor(env.guardianSetIndex)
     if (env.sender >= g.size) throw new UnknownGuardianError(`sender ${env.sender} is not in a set of ${g.size}`, { field: 'sender' })
-    if (!g.verify(env.signingDigest, env.signature, env.sender)) {
+    if (!g.verifyEnvelope(env.signingDigest, env.signature, env.sender)) {
       throw new InvalidSignatureError(`envelope is not signed by guardian ${env.sender}`, { field: 'signature' })
     }
     switch (env.kind) {
@@ -198,33 +238,17 @@ export class Gossip {
         // towards the current set's quorum: the authenticated envelope is ignored, not penalized.
         if (g !== current) return { kind: 'late', env }
         const decoded = decodeObservations(env.payload)
-        const flags = decoded.flags
-        const digests = decoded.items.map((it, i) => {
-          this.#checkEmitter(it.body, `items[${i}]`)
-          return vaaDigest(it.body)
-        })
-        // Late signatures for VAAs this node already holds change nothing: they are neither verified
-        // nor kept. When a whole batch is late, one random item is checked (a sender of bad signatures
-        // is still caught and penalized) and the batch is Ignored (not forwarded). Retransmissions are
-        // checked in full: the sender lacks the VAA and gets a reply.
-        const full = (flags & RETRANSMISSION) !== 0
-        const late = full ? undefined : digests.map((d) => this.#c.hasVaa(bytesToHex(d)))
-        const check = (i: number): void => {
-          if (!g.verify(digests[i]!, decoded.items[i]!.signature, env.sender)) {
-            throw new InvalidSignatureError(`observation ${i} is not signed by guardian ${env.sender}`, { field: `items[${i}].signature` })
-          }
-        }
-        if (late?.every(Boolean)) {
-          check(Math.floor(Math.random() * digests.length))
-          return { kind: 'late', env }
-        }
-        const items: VerifiedObservation[] = []
+        const retransmission = (decoded.flags & RETRANSMISSION) !== 0
+        // Items whose VAA this node already holds change nothing and are dropped here. The others'
+        // signatures are verified by the Attestor, only as many as a quorum needs.
+        const items: ReceivedObservation[] = []
         decoded.items.forEach((it, i) => {
-          if (late?.[i]) return
-          check(i)
-          items.push({ ...it, digest: digests[i]! })
+          this.#checkEmitter(it.body, `items[${i}]`)
+          const digest = vaaDigest(it.body)
+          if (retransmission || !this.#c.hasVaa(bytesToHex(digest))) items.push({ body: it.body, signature: it.signature, digest })
         })
-        return { kind: 'observations', env, items, retransmission: (flags & RETRANSMISSION) !== 0 }
+        if (items.length === 0) return { kind: 'late', env }
+        return { kind: 'observations', env, items, retransmission }
       }
       case Kind.vaas: {
         const vaas: { vaa: Uint8Array; digest: Hex }[] = []
@@ -242,6 +266,11 @@ export class Gossip {
         return { kind: 'reobservation', env, req: decodeReobservation(env.payload) }
       case Kind.heartbeat:
         return { kind: 'heartbeat', env, hb: decodeHeartbeat(env.payload) }
+      case Kind.governance: {
+        const vaa = decodeGovernance(env.payload)
+        if (this.#c.checkGovernance === undefined) throw new InvalidGovernanceError('this node takes no governance from gossip', { field: 'payload' })
+        return this.#c.checkGovernance(vaa) === 'apply' ? { kind: 'governance', env, vaa } : { kind: 'late', env }
+      }
       default:
         throw new MalformedEnvelopeError(`unknown kind ${env.kind}`, { field: 'kind' })
     }
@@ -267,7 +296,8 @@ export class Gossip {
       if (d.kind === 'observations') await h.onObservations(d.env.sender, d.items, d.retransmission)
       else if (d.kind === 'vaas') for (const v of d.vaas) await h.onVaa(v.vaa, v.digest)
       else if (d.kind === 'reobservation') await h.onReobservation(d.env.sender, d.req)
-      else if (d.kind === 'heartbeat') h.onHeartbeat(d.env.sender, d.hb)
+      else if (d.kind === 'heartbeat') h.onHeartbeat(d.env.sender, d.hb, d.env.guardianSetIndex)
+      else if (d.kind === 'governance') await h.onGovernance?.(d.vaa)
     }
     const p = run().catch((e) => this.#c.log.error({ err: e, kind: d.kind }, 'handling gossip failed'))
     this.#inflight.add(p)

@@ -17,8 +17,11 @@ export type P2PInit = {
   listen: string[]
   /** Multiaddrs (with /p2p/<id>) of guardian peers to dial. */
   bootstrap: string[]
-  /** PeerIds admitted by the connection gater (every other peer is refused both ways). */
-  allowedPeers: string[]
+  /**
+   * PeerIds admitted by the connection gater (every other peer is refused both ways). Read on
+   * every decision: the caller may change it (a guardian set upgrade does).
+   */
+  allowedPeers: ReadonlySet<string>
   /** Topic strings to score (invalid messages on them lower the sender's score). */
   topics: string[]
   /** App-specific score of a peer (negative for misbehaviour the node counted itself). */
@@ -34,7 +37,7 @@ export type P2PNode = Libp2p<{ pubsub: GossipSub; identify: unknown; ping: unkno
  * message ids are the SHA-256 of the data.
  */
 export async function createP2PNode(init: P2PInit): Promise<P2PNode> {
-  const allowed = new Set(init.allowedPeers)
+  const allowed = init.allowedPeers
   const denied = (peer: PeerId): boolean => !allowed.has(peer.toString())
   const topics = Object.fromEntries(
     init.topics.map((t) => [

@@ -6,8 +6,11 @@ import { SIGNATURE_SIZE } from './envelope.js'
 
 /** One guardian's signature over a VAA body it observed (the body travels with it). */
 export type SignedObservation = { body: Uint8Array; signature: Uint8Array }
-/** A received observation with its VAA digest (computed once, by the validator). */
-export type VerifiedObservation = SignedObservation & { digest: Uint8Array }
+/**
+ * A received observation with its VAA digest (computed once, by the validator). Its envelope was
+ * authenticated; its own signature is checked only if a quorum needs it (Attestor).
+ */
+export type ReceivedObservation = SignedObservation & { digest: Uint8Array }
 /** A request that peers re-send what they signed for sequences [fromSeq, toSeq] of an emitter. */
 export type ReobservationRequest = { chain: number; emitter: Hex; fromSeq: bigint; toSeq: bigint }
 export type Heartbeat = { nodeName: string; signed: bigint; vaas: bigint }
@@ -117,4 +120,19 @@ export function decodeHeartbeat(payload: Uint8Array): Heartbeat {
   const h = { nodeName, signed: r.uint(8, 'signed'), vaas: r.uint(8, 'vaas') }
   r.end()
   return h
+}
+
+/** Largest governance VAA carried on the control topic (19 signatures and a 64 KiB body fit). */
+export const MAX_GOVERNANCE_VAA = 6 + 19 * 66 + MAX_BODY_SIZE
+
+/** Governance payload: the VAA bytes themselves (validated by the receiver's guardian sets). */
+export function encodeGovernance(vaa: Uint8Array): Uint8Array {
+  return vaa
+}
+
+export function decodeGovernance(payload: Uint8Array): Uint8Array {
+  if (payload.length < 6 + VAA_BODY_FIXED_SIZE || payload.length > MAX_GOVERNANCE_VAA) {
+    throw new MalformedEnvelopeError(`governance VAA of ${payload.length} bytes outside ${6 + VAA_BODY_FIXED_SIZE}..${MAX_GOVERNANCE_VAA}`, { field: 'payload' })
+  }
+  return payload
 }

@@ -1,15 +1,16 @@
-import { assembleVaa, bytesToHex, encodeVaaBody, hexToBytes, type Hex, type ObservedMessage } from '@bulwark/core'
+import { bytesToHex, encodeVaaBody, hexToBytes, type Hex, type ObservedMessage } from '@bulwark/core'
 import { vaaDigest } from '../../crypto/secp256k1.js'
 import type { Logger } from 'pino'
 import type { Guardians } from '../../crypto/guardians.js'
 import { ConflictingObservationError } from '../../errors.js'
 import type { GuardianSigner } from '../signer/guardian-key.js'
-import type { SignedObservation, VerifiedObservation } from '../network/messages.js'
+import type { ReceivedObservation, SignedObservation } from '../network/messages.js'
 import { K, type Op, type Store } from '../store/store.js'
 import type { Metrics } from '../ops/metrics.js'
 import { messageKeyOfBody } from './message-key.js'
 
-export type SignedRecord = { digest: Hex; signedAt: number }
+/** What K.signed holds: the digest signed for that (emitter, sequence) and the observation (hex of signature 65 || body). */
+export type SignedRecord = { digest: Hex; signedAt: number; observation?: Hex }
 export type VaaRecord = { vaa: Hex; assembledAt: number; source: 'quorum' | 'peer' }
 
 export type AttestorComponents = {
@@ -24,9 +25,15 @@ export type AttestorComponents = {
   publish: (o: SignedObservation) => void
   /** Called once per VAA, after it is durable (assembled here or received). */
   onVaa: (digest: Hex, vaa: Uint8Array, record: VaaRecord) => Promise<void>
+  /** A peer's signature that does not recover to its guardian (dropped; the guardian's peer is penalized). */
+  onInvalidSignature?: (guardianIndex: number, digest: Hex) => void
 }
 
-type Pending = { body: Uint8Array; sigs: Map<number, Uint8Array>; since: number; assembling: boolean }
+/**
+ * A body waiting for a quorum. `sigs` holds verified signatures (own, or peers' checked at
+ * assembly); `unverified` peers' signatures in arrival order, checked only when needed for a quorum.
+ */
+type Pending = { body: Uint8Array; digest: Uint8Array; sigs: Map<number, Uint8Array>; unverified: [number, Uint8Array][]; since: number; assembling: boolean }
 
 /** Most bodies held in memory while waiting for a quorum (oldest evicted; they stay in the store). */
 const MAX_PENDING = 50_000
@@ -36,8 +43,10 @@ const MAX_DONE = 200_000
 /**
  * Signs what the watchers saw, collects peers' signatures and assembles a VAA at quorum.
  * Invariants: an (emitter, sequence) is signed at most once, and only with one body (a second
- * body is ConflictingObservation, counted as an alert); every signature is durable before it is
- * gossiped; a VAA is assembled once, from signatures that each recovered to their guardian.
+ * body is ConflictingObservation, counted as an alert); every own signature is durable before it
+ * is gossiped; a VAA is assembled once, from signatures that each recovered to their guardian.
+ * Peers' signatures are verified lazily: only as many as the quorum needs, in arrival order, when
+ * enough have arrived (a bad one is dropped and reported, and the quorum waits for another).
  */
 export class Attestor {
   readonly #c: AttestorComponents
@@ -53,16 +62,13 @@ export class Attestor {
   /** Reloads own observations still waiting for a quorum; returns them for rebroadcast. */
   async load(): Promise<SignedObservation[]> {
     const out: SignedObservation[] = []
-    for (const [key] of await this.#c.store.list<number>(K.unfinishedPrefix)) {
+    for (const [key, signedKey] of await this.#c.store.list<string>(K.unfinishedPrefix)) {
       const digest = key.slice(K.unfinishedPrefix.length) as Hex
-      const body = await this.#c.store.get<Hex>(K.body(digest))
-      if (body === undefined) continue
-      const p = this.#entry(digest, hexToBytes(body))
-      for (const [k, sig] of await this.#c.store.list<Hex>(K.signaturePrefix(digest))) {
-        p.sigs.set(Number(k.slice(-3)), hexToBytes(sig))
-      }
-      const own = p.sigs.get(this.#c.index)
-      if (own) out.push({ body: p.body, signature: own })
+      const own = observationOf(await this.#c.store.get<SignedRecord>(signedKey))
+      if (own === undefined) continue
+      const p = this.#entry(digest, own.body, hexToBytes(digest))
+      if (this.#c.index >= 0) p.sigs.set(this.#c.index, own.signature)
+      out.push(own)
     }
     return out
   }
@@ -82,7 +88,8 @@ export class Attestor {
       consistencyLevel: msg.consistencyLevel,
       payload: msg.payload,
     })
-    const digest = bytesToHex(vaaDigest(body))
+    const digestBytes = vaaDigest(body)
+    const digest = bytesToHex(digestBytes)
     const key = K.signed(msg.emitterChain, msg.emitterAddress, msg.sequence)
     const high = await this.#highest(msg.emitterChain, msg.emitterAddress)
     const previous = this.#signing.get(key) ?? (msg.sequence > high ? undefined : (await this.#c.store.get<SignedRecord>(key))?.digest)
@@ -99,19 +106,24 @@ export class Attestor {
     if (this.#c.index < 0) return 'not-a-guardian'
     this.#signing.set(key, digest)
     try {
-      const signature = this.#c.key.sign(hexToBytes(digest))
-      const record: SignedRecord = { digest, signedAt: Date.now() }
+      const signature = this.#c.key.sign(digestBytes)
+      const observation = new Uint8Array(65 + body.length)
+      observation.set(signature, 0)
+      observation.set(body, 65)
+      const record: SignedRecord = { digest, signedAt: Date.now(), observation: bytesToHex(observation) }
       await this.#c.store.commit([
         { type: 'put', key, value: record },
-        { type: 'put', key: K.body(digest), value: bytesToHex(body) },
-        { type: 'put', key: K.signature(digest, this.#c.index), value: bytesToHex(signature) },
-        { type: 'put', key: K.unfinished(digest), value: record.signedAt },
-        ...this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence),
+        { type: 'put', key: K.unfinished(digest), value: key },
       ])
+      this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence)
       this.#c.metrics.observationsSigned.inc()
       this.signedCount++
       this.#c.publish({ body, signature })
-      await this.#add(digest, body, this.#c.index, signature)
+      const p = this.#entry(digest, body, digestBytes)
+      if (!p.sigs.has(this.#c.index)) {
+        p.sigs.set(this.#c.index, signature)
+        await this.#assemble([digest])
+      }
       return 'signed'
     } finally {
       this.#signing.delete(key)
@@ -119,33 +131,34 @@ export class Attestor {
   }
 
   /**
-   * Adds observations a peer signed (each signature already verified against `sender`). The whole
-   * batch is written in one commit, then every digest that reached quorum is assembled. Returns
-   * the digests that already had a VAA.
+   * Adds observations a peer sent (its envelope was authenticated; the per-item signatures are
+   * not verified yet). Nothing is written for them: each is verified only if a quorum needs it,
+   * then every digest that reached a quorum is assembled (one commit). Returns the digests that
+   * already had a VAA.
    */
-  async addPeerObservations(sender: number, items: readonly VerifiedObservation[]): Promise<Hex[]> {
-    const ops: Op[] = []
-    const touched = new Set<Hex>()
+  async addPeerObservations(sender: number, items: readonly ReceivedObservation[]): Promise<Hex[]> {
     const already: Hex[] = []
+    const ready: Hex[] = []
+    const quorum = this.#c.guardians.quorum
+    let added = 0
     for (const item of items) {
       const digest = bytesToHex(item.digest)
       if (this.#done.has(digest)) {
         already.push(digest)
         continue
       }
-      this.#c.metrics.peerObservations.inc()
-      if (!this.#pending.has(digest)) {
-        ops.push({ type: 'put', key: K.body(digest), value: bytesToHex(item.body) })
+      let p = this.#pending.get(digest)
+      if (p === undefined) {
         this.#checkPeerConflict(item.body, digest)
+        p = this.#entry(digest, item.body, item.digest)
       }
-      const p = this.#entry(digest, item.body)
-      if (p.sigs.has(sender)) continue
-      p.sigs.set(sender, item.signature)
-      ops.push({ type: 'put', key: K.signature(digest, sender), value: bytesToHex(item.signature) })
-      touched.add(digest)
+      if (p.sigs.has(sender) || p.unverified.some(([i]) => i === sender)) continue
+      p.unverified.push([sender, item.signature])
+      added++
+      if (!p.assembling && p.sigs.size + p.unverified.length >= quorum) ready.push(digest)
     }
-    await this.#c.store.commit(ops)
-    await Promise.all([...touched].map((d) => this.#maybeAssemble(d)))
+    if (added > 0) this.#c.metrics.peerObservations.inc(added)
+    await this.#assemble(ready)
     return already
   }
 
@@ -159,7 +172,7 @@ export class Attestor {
     if (this.#done.has(digest) || (await this.#c.store.get(K.vaa(digest))) !== undefined) return false
     this.#markDone(digest)
     const record: VaaRecord = { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'peer' }
-    await this.#finish(digest, record)
+    await this.#finish(digest, record, vaa)
     this.#c.metrics.vaasReceived.inc()
     return true
   }
@@ -174,13 +187,14 @@ export class Attestor {
     const out: SignedObservation[] = []
     for (const [digest, p] of this.#pending) {
       const own = previousIndex >= 0 ? p.sigs.get(previousIndex) : undefined
-      for (const i of p.sigs.keys()) ops.push({ type: 'del', key: K.signature(digest, i) })
       p.sigs = new Map()
+      p.unverified = []
       p.since = Date.now()
       if (own && this.#c.index >= 0) {
         p.sigs.set(this.#c.index, own)
-        ops.push({ type: 'put', key: K.signature(digest, this.#c.index), value: bytesToHex(own) })
         out.push({ body: p.body, signature: own })
+      } else if (own) {
+        ops.push({ type: 'del', key: K.unfinished(digest) })
       }
     }
     await this.#c.store.commit(ops)
@@ -199,29 +213,28 @@ export class Attestor {
     return out
   }
 
-  /** Own observation for a digest, if this node signed it. */
-  async ownObservation(digest: Hex): Promise<SignedObservation | undefined> {
-    const [body, sig] = await Promise.all([this.#c.store.get<Hex>(K.body(digest)), this.#c.store.get<Hex>(K.signature(digest, this.#c.index))])
-    return body && sig ? { body: hexToBytes(body), signature: hexToBytes(sig) } : undefined
+  /** Own observation stored with a signed record (K.signed), if this node signed it. */
+  ownObservation(record: SignedRecord | undefined): SignedObservation | undefined {
+    return observationOf(record)
   }
 
   /** Highest sequence this node ever signed for an emitter (-1 if none): above it nothing can conflict. */
   async #highest(chain: number, emitter: Hex): Promise<bigint> {
-    const k = K.highestSigned(chain, emitter)
-    let h = this.#high.get(k)
+    const prefix = K.signedPrefix(chain, emitter)
+    let h = this.#high.get(prefix)
     if (h === undefined) {
-      const saved = await this.#c.store.get<string>(k)
-      h = this.#high.get(k) ?? (saved === undefined ? -1n : BigInt(saved))
-      this.#high.set(k, h)
+      // Signed keys end with the zero-padded sequence: the last key under the prefix is the highest.
+      const last = await this.#c.store.lastKey(prefix)
+      h = this.#high.get(prefix) ?? (last === undefined ? -1n : BigInt(last.slice(prefix.length)))
+      this.#high.set(prefix, h)
     }
     return h
   }
 
-  #raiseHighest(chain: number, emitter: Hex, seq: bigint): Op[] {
-    const k = K.highestSigned(chain, emitter)
-    if (seq <= (this.#high.get(k) ?? -1n)) return []
-    this.#high.set(k, seq)
-    return [{ type: 'put', key: k, value: String(seq) }]
+  /** Raised after the signed record is durable (the record itself is what a restart reads). */
+  #raiseHighest(chain: number, emitter: Hex, seq: bigint): void {
+    const prefix = K.signedPrefix(chain, emitter)
+    if (seq > (this.#high.get(prefix) ?? -1n)) this.#high.set(prefix, seq)
   }
 
   /** Observations signed and VAAs held since start (for heartbeats). */
@@ -232,38 +245,61 @@ export class Attestor {
     return this.#pending.size
   }
 
-  #entry(digest: Hex, body: Uint8Array): Pending {
+  #entry(digest: Hex, body: Uint8Array, digestBytes: Uint8Array): Pending {
     let p = this.#pending.get(digest)
     if (p === undefined) {
       if (this.#pending.size >= MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value!)
-      p = { body, sigs: new Map(), since: Date.now(), assembling: false }
+      p = { body, digest: digestBytes, sigs: new Map(), unverified: [], since: Date.now(), assembling: false }
       this.#pending.set(digest, p)
     }
     return p
   }
 
-  async #add(digest: Hex, body: Uint8Array, index: number, sig: Uint8Array): Promise<void> {
-    const p = this.#entry(digest, body)
-    if (p.sigs.has(index)) return
-    p.sigs.set(index, sig)
-    await this.#maybeAssemble(digest)
-  }
-
-  async #maybeAssemble(digest: Hex): Promise<void> {
-    const p = this.#pending.get(digest)
-    if (p === undefined || p.assembling || p.sigs.size < this.#c.guardians.quorum) return
-    p.assembling = true
-    if ((await this.#c.store.get(K.vaa(digest))) !== undefined) {
+  /**
+   * Assembles every digest of `digests` that has a quorum of verified signatures, verifying
+   * peers' signatures (arrival order) only until the quorum is reached. VAAs are written in one
+   * commit, then handed to onVaa.
+   */
+  async #assemble(digests: readonly Hex[]): Promise<void> {
+    const g = this.#c.guardians
+    const ready: [Hex, Pending][] = []
+    for (const digest of digests) {
+      const p = this.#pending.get(digest)
+      if (p === undefined || p.assembling) continue
+      while (p.sigs.size < g.quorum && p.unverified.length > 0) {
+        const [index, sig] = p.unverified.shift()!
+        if (g.verify(p.digest, sig, index)) p.sigs.set(index, sig)
+        else {
+          this.#c.metrics.rejected.inc({ reason: 'InvalidSignature' })
+          this.#c.log.warn({ guardianIndex: index, digest }, 'dropped a peer signature that does not recover to its guardian')
+          this.#c.onInvalidSignature?.(index, digest)
+        }
+      }
+      if (p.sigs.size < g.quorum) continue
+      p.assembling = true
+      ready.push([digest, p])
+    }
+    if (ready.length === 0) return
+    // A VAA stored before a restart (received from a peer) is not assembled again.
+    const stored = await this.#c.store.getMany(ready.map(([d]) => K.vaa(d)))
+    const ops: Op[] = []
+    const made: [Hex, Uint8Array, VaaRecord][] = []
+    const now = Date.now()
+    ready.forEach(([digest, p], i) => {
       this.#markDone(digest)
       this.#pending.delete(digest)
-      return
-    }
-    const sigs = [...p.sigs].map(([guardianIndex, signature]) => ({ guardianIndex, signature }))
-    const vaa = assembleVaa(p.body, this.#c.guardians.setIndex, sigs)
-    this.#markDone(digest)
-    if (p.sigs.has(this.#c.index)) this.#c.metrics.latency.observe((Date.now() - p.since) / 1000)
-    this.#c.metrics.vaasAssembled.inc()
-    await this.#finish(digest, { vaa: bytesToHex(vaa), assembledAt: Date.now(), source: 'quorum' })
+      if (stored[i] !== undefined) return
+      const vaa = assemble(p.body, g.setIndex, p.sigs, g.quorum)
+      if (p.sigs.has(this.#c.index)) this.#c.metrics.latency.observe((now - p.since) / 1000)
+      const record: VaaRecord = { vaa: bytesToHex(vaa), assembledAt: now, source: 'quorum' }
+      ops.push({ type: 'put', key: K.vaa(digest), value: record }, { type: 'del', key: K.unfinished(digest) })
+      made.push([digest, vaa, record])
+    })
+    if (made.length === 0) return
+    await this.#c.store.commit(ops)
+    this.vaaCount += made.length
+    this.#c.metrics.vaasAssembled.inc(made.length)
+    for (const [digest, vaa, record] of made) await this.#c.onVaa(digest, vaa, record)
   }
 
   #markDone(digest: Hex): void {
@@ -271,14 +307,14 @@ export class Attestor {
     if (this.#done.size > MAX_DONE) this.#done.delete(this.#done.values().next().value!)
   }
 
-  async #finish(digest: Hex, record: VaaRecord): Promise<void> {
+  async #finish(digest: Hex, record: VaaRecord, vaa: Uint8Array): Promise<void> {
     this.#pending.delete(digest)
     this.vaaCount++
     await this.#c.store.commit([
       { type: 'put', key: K.vaa(digest), value: record },
       { type: 'del', key: K.unfinished(digest) },
     ])
-    await this.#c.onVaa(digest, hexToBytes(record.vaa), record)
+    await this.#c.onVaa(digest, vaa, record)
   }
 
   #checkPeerConflict(body: Uint8Array, digest: Hex): void {
@@ -289,4 +325,30 @@ export class Attestor {
       this.#c.log.warn({ key, mine, peer: digest }, 'peer signed a different body for a message this node is signing')
     }
   }
+}
+
+/** The observation (signature 65 || body) kept in a signed record. */
+function observationOf(record: SignedRecord | undefined): SignedObservation | undefined {
+  if (record?.observation === undefined) return undefined
+  const bytes = hexToBytes(record.observation)
+  return { signature: bytes.subarray(0, 65), body: bytes.subarray(65) }
+}
+
+/**
+ * VAA v1 bytes in one allocation: version 1 | guardianSetIndex u32 | count | (index, r||s||v)* | body,
+ * signatures ascending by guardian index (core's assembleVaa, without its intermediate copies).
+ * Takes the `quorum` lowest-indexed signatures: a VAA needs no more.
+ */
+function assemble(body: Uint8Array, setIndex: number, sigs: Map<number, Uint8Array>, quorum: number): Uint8Array {
+  const indices = [...sigs.keys()].sort((a, b) => a - b).slice(0, quorum)
+  const out = new Uint8Array(6 + indices.length * 66 + body.length)
+  out[0] = 1
+  new DataView(out.buffer).setUint32(1, setIndex)
+  out[5] = indices.length
+  indices.forEach((idx, k) => {
+    out[6 + k * 66] = idx
+    out.set(sigs.get(idx)!, 7 + k * 66)
+  })
+  out.set(body, 6 + indices.length * 66)
+  return out
 }

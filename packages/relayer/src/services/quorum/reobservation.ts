@@ -5,7 +5,7 @@ import type { SignedRecord, VaaRecord } from './attestor.js'
 
 export type ReobservationComponents = {
   store: Store
-  ownObservation: (digest: Hex) => Promise<SignedObservation | undefined>
+  ownObservation: (record: SignedRecord) => SignedObservation | undefined
   publishObservations: (o: SignedObservation[]) => void
   publishVaas: (vaas: Uint8Array[]) => void
 }
@@ -23,7 +23,7 @@ export async function answerReobservation(c: ReobservationComponents, req: Reobs
     if (rec === undefined) continue
     const vaa = await c.store.get<VaaRecord>(K.vaa(rec.digest))
     if (vaa) vaas.push(hexToBytes(vaa.vaa))
-    const own = await c.ownObservation(rec.digest)
+    const own = c.ownObservation(rec)
     if (own) observations.push(own)
   }
   if (observations.length > 0) c.publishObservations(observations)

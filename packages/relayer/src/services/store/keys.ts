@@ -7,17 +7,19 @@ import type { Hex } from '@bulwark/core'
 const pad = (n: number | bigint, width: number): string => n.toString().padStart(width, '0')
 
 export const K = {
-  /** What this node signed for (chain, emitter, sequence): the conflict guard. */
+  /**
+   * What this node signed for (chain, emitter, sequence): the conflict guard, and its own
+   * observation ({ digest, signedAt, observation: hex(signature 65 || body) }). The highest signed
+   * sequence per emitter is the last key under signedPrefix.
+   */
   signed: (chain: number, emitter: Hex, seq: bigint) => `m/${pad(chain, 5)}/${emitter}/${pad(seq, 20)}`,
   signedPrefix: (chain: number, emitter: Hex) => `m/${pad(chain, 5)}/${emitter}/`,
-  /** Highest sequence this node signed per emitter (sequences above it need no conflict lookup). */
-  highestSigned: (chain: number, emitter: Hex) => `h/${pad(chain, 5)}/${emitter}`,
-  /** A verified guardian signature (own or a peer's) over a body digest. */
-  signature: (digest: Hex, index: number) => `s/${digest}/${pad(index, 3)}`,
-  signaturePrefix: (digest: Hex) => `s/${digest}/`,
-  /** The body of a digest any guardian signed (needed to assemble). */
-  body: (digest: Hex) => `b/${digest}`,
-  /** Own observations still waiting for a quorum (rebroadcast after a restart). */
+  /**
+   * Own observations still waiting for a quorum (rebroadcast after a restart); the value is the
+   * `signed` key that holds the observation. Peers' signatures are not stored: after a restart
+   * they arrive again (peers retransmit what lacks a quorum; a flagged retransmission of this
+   * node's own observation is answered with the VAA by peers that hold it).
+   */
   unfinished: (digest: Hex) => `u/${digest}`,
   unfinishedPrefix: 'u/',
   /** Assembled VAAs. */

@@ -90,6 +90,18 @@ export class Store {
     return v === undefined ? undefined : (JSON.parse(v) as T)
   }
 
+  /** Values of several keys in one native call (undefined where absent). */
+  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return []
+    return (await this.db.getMany(keys)).map((v) => (v === undefined ? undefined : (JSON.parse(v) as T)))
+  }
+
+  /** The greatest key under a prefix, or undefined. */
+  async lastKey(prefix: string): Promise<string | undefined> {
+    for await (const k of this.db.keys({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit: 1 })) return k
+    return undefined
+  }
+
   /** All [key, value] under a prefix, in key order (bounded by `limit`). */
   async list<T>(prefix: string, limit = Infinity): Promise<[string, T][]> {
     const out: [string, T][] = []
