@@ -70,8 +70,17 @@ export class SyntheticChain implements ChainAdapter {
     return Math.max(0, Math.ceil((Number(block) * this.init.blockMs * this.init.ratePerSec) / 1000))
   }
 
+  readonly #hashes = new Map<bigint, Hex>()
+
+  /** Deterministic per height (cached: hashing is the chain's work, not the relayer's). */
   async getBlockHash(height: bigint): Promise<Hex> {
-    return bytesToHex(keccak256(uintToBytes(height, 8)))
+    let h = this.#hashes.get(height)
+    if (h === undefined) {
+      h = bytesToHex(keccak256(uintToBytes(height, 8)))
+      this.#hashes.set(height, h)
+      if (this.#hashes.size > 10_000) this.#hashes.delete(this.#hashes.keys().next().value!)
+    }
+    return h
   }
 
   async isVaaConsumed(): Promise<boolean> {

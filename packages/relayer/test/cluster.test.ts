@@ -90,7 +90,7 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
     expect((await fetch(`${ops}/healthz`)).status).toBe(200)
   })
 
-  it('follows a guardian set upgrade: new indices sign, VAAs carry the new set, bad governance is refused', async () => {
+  it('follows a guardian set upgrade submitted to one node (gossiped to all): new indices sign, VAAs carry the new set, bad governance is refused', async () => {
     const reversed = [...nodes].reverse().map((n) => n.key.address as Hex)
     const upgrade = (o: { emitter?: Hex; newIndex?: number } = {}) => {
       const payload = encodePayload({ type: 'GuardianSetUpgrade', targetChain: 0, newIndex: o.newIndex ?? 1, keys: reversed })
@@ -101,8 +101,12 @@ describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)',
     const refused = await post(0, upgrade({ emitter: `0x${'00'.repeat(31)}05` }))
     expect(refused.status).toBe(400)
     expect(await refused.json()).toMatchObject({ error: 'InvalidGovernance' })
-    for (let i = 0; i < 4; i++) expect((await post(i, upgrade())).status).toBe(200)
+    // Submitted to one node only: it gossips the VAA on <network>/control and every node applies it.
+    expect((await post(0, upgrade())).status).toBe(200)
+    await until(() => running.every((r) => r!.index === 3 - nodes.findIndex((n) => n.peerId === r!.peerId)))
     expect(running.map((r) => r!.index)).toEqual([3, 2, 1, 0])
+    const again = await post(2, upgrade()) // already applied through gossip: its index is not current + 1
+    expect(again.status).toBe(400)
     expect((await running[0]!.status()).guardianSets).toEqual([{ index: 1, size: 4, expiresAt: null }, { index: 0, size: 4, expiresAt: expect.any(Number) }])
     chainB.opts.guardians = new Guardians(reversed, 1) // the destination applied the same upgrade
     const assembled: number[] = []

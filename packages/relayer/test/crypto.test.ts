@@ -2,7 +2,7 @@ import { keccak256, recoverSigner, signDigest, vaaDigest as coreVaaDigest } from
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { Guardians } from '../src/crypto/guardians.js'
-import { keccak256 as nativeKeccak, recoverAddress, sign, vaaDigest } from '../src/crypto/secp256k1.js'
+import { keccak256 as nativeKeccak, nativeSpongeLoaded, recoverAddress, sign, vaaDigest } from '../src/crypto/secp256k1.js'
 import { testGuardianKey } from './support/cluster.js'
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
@@ -19,7 +19,8 @@ describe('native secp256k1', () => {
     }
   })
 
-  it('native keccak matches core (noble) on empty, short, block-sized and long inputs', () => {
+  it('native keccak (the addon\'s sponge, reused) matches core (noble) on empty, short, block-sized and long inputs', () => {
+    expect(nativeSpongeLoaded).toBe(true)
     for (const n of [0, 1, 135, 136, 137, 170, 1075, 100_000]) {
       const b = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255)
       expect(nativeKeccak(b)).toEqual(keccak256(b))
