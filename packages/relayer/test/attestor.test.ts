@@ -128,6 +128,20 @@ describe('Attestor', () => {
     expect(() => verifyVaa(guardians, vaa)).not.toThrow()
   })
 
+  it('signing a message whose VAA the peers already formed leaves nothing unfinished to retransmit', async () => {
+    const a = make()
+    const m1 = msg(13n)
+    const body = bodyOf(m1)
+    const digest = vaaDigest(body)
+    for (const i of [1, 2, 3]) await a.addPeerObservations(i, [{ body, digest, signature: keys[i]!.sign(digest) }])
+    expect(vaas).toHaveLength(1)
+    expect(await a.observe(m1)).toBe('signed')
+    expect(await env.store.get(K.unfinished(bytesToHex(digest) as Hex))).toBeUndefined()
+    expect(a.stale(-1, 10)).toEqual([])
+    expect(a.pendingCount).toBe(0)
+    expect(vaas).toHaveLength(1)
+  })
+
   it('stores a verified peer VAA once and ignores it afterwards', async () => {
     const a = make()
     const body = bodyOf(msg(3n))

@@ -253,10 +253,12 @@ export class Gossip {
       case Kind.vaas: {
         const vaas: { vaa: Uint8Array; digest: Hex }[] = []
         for (const bytes of decodeVaas(env.payload)) {
+          // VAAs this node holds already are skipped before parsing (a replied VAA reaches every peer).
+          const bodyAt = 6 + (bytes[5] ?? 0) * 66
+          if (bytes.length > bodyAt && this.#c.hasVaa(bytesToHex(vaaDigest(bytes.subarray(bodyAt))))) continue
           const vaa = parseVaa(bytes)
           this.#checkEmitter(vaa.body, 'vaas')
           const digest = bytesToHex(vaa.digest)
-          if (this.#c.hasVaa(digest)) continue
           verifyVaa(vaa.guardianSetIndex === current.setIndex ? current : this.#setFor(vaa.guardianSetIndex), vaa)
           vaas.push({ vaa: bytes, digest })
         }

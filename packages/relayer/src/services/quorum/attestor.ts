@@ -33,7 +33,16 @@ export type AttestorComponents = {
  * A body waiting for a quorum. `sigs` holds verified signatures (own, or peers' checked at
  * assembly); `unverified` peers' signatures in arrival order, checked only when needed for a quorum.
  */
-type Pending = { body: Uint8Array; digest: Uint8Array; sigs: Map<number, Uint8Array>; unverified: [number, Uint8Array][]; since: number; assembling: boolean }
+type Pending = {
+  body: Uint8Array
+  digest: Uint8Array
+  sigs: Map<number, Uint8Array>
+  unverified: [number, Uint8Array][]
+  since: number
+  assembling: boolean
+  /** A VAA of it may be in the store from an earlier run (checked before assembling). */
+  checkStore: boolean
+}
 
 /** Most bodies held in memory while waiting for a quorum (oldest evicted; they stay in the store). */
 const MAX_PENDING = 50_000
@@ -111,15 +120,25 @@ export class Attestor {
       observation.set(signature, 0)
       observation.set(body, 65)
       const record: SignedRecord = { digest, signedAt: Date.now(), observation: bytesToHex(observation) }
-      await this.#c.store.commit([
-        { type: 'put', key, value: record },
-        { type: 'put', key: K.unfinished(digest), value: key },
-      ])
+      // Peers may have formed the VAA before this node's watcher got here: then nothing is unfinished.
+      const doneBefore = this.#done.has(digest)
+      const ops: Op[] = [{ type: 'put', key, value: record }]
+      if (!doneBefore) ops.push({ type: 'put', key: K.unfinished(digest), value: key })
+      await this.#c.store.commit(ops)
       this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence)
       this.#c.metrics.observationsSigned.inc()
       this.signedCount++
       this.#c.publish({ body, signature })
+      if (this.#done.has(digest)) {
+        if (!doneBefore) await this.#c.store.commit([{ type: 'del', key: K.unfinished(digest) }])
+        return 'signed'
+      }
       const p = this.#entry(digest, body, digestBytes)
+      // First signature ever for this (emitter, sequence): no VAA of it was assembled by this node
+      // before, so assembling it needs no store lookup (a VAA received from a peer in an earlier
+      // run is the rare exception; delivery checks its own records and the chain, so it is not
+      // delivered twice either way).
+      p.checkStore = false
       if (!p.sigs.has(this.#c.index)) {
         p.sigs.set(this.#c.index, signature)
         await this.#assemble([digest])
@@ -249,7 +268,7 @@ export class Attestor {
     let p = this.#pending.get(digest)
     if (p === undefined) {
       if (this.#pending.size >= MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value!)
-      p = { body, digest: digestBytes, sigs: new Map(), unverified: [], since: Date.now(), assembling: false }
+      p = { body, digest: digestBytes, sigs: new Map(), unverified: [], since: Date.now(), assembling: false, checkStore: true }
       this.#pending.set(digest, p)
     }
     return p
@@ -281,14 +300,16 @@ export class Attestor {
     }
     if (ready.length === 0) return
     // A VAA stored before a restart (received from a peer) is not assembled again.
-    const stored = await this.#c.store.getMany(ready.map(([d]) => K.vaa(d)))
+    const lookup = ready.filter(([, p]) => p.checkStore)
+    const found = new Set<Hex>()
+    if (lookup.length > 0) (await this.#c.store.getMany(lookup.map(([d]) => K.vaa(d)))).forEach((v, i) => v !== undefined && found.add(lookup[i]![0]))
     const ops: Op[] = []
     const made: [Hex, Uint8Array, VaaRecord][] = []
     const now = Date.now()
-    ready.forEach(([digest, p], i) => {
+    ready.forEach(([digest, p]) => {
       this.#markDone(digest)
       this.#pending.delete(digest)
-      if (stored[i] !== undefined) return
+      if (found.has(digest)) return
       const vaa = assemble(p.body, g.setIndex, p.sigs, g.quorum)
       if (p.sigs.has(this.#c.index)) this.#c.metrics.latency.observe((now - p.since) / 1000)
       const record: VaaRecord = { vaa: bytesToHex(vaa), assembledAt: now, source: 'quorum' }
