@@ -26,6 +26,8 @@ export type EvmAdapterOptions = {
   pollingInterval?: number
   /** Give up waiting for a submitted transaction's receipt after this long, ms. @default 60000 */
   receiptTimeoutMs?: number
+  /** Gas limit = estimate + this percentage (state may change before the transaction is mined). @default 25 */
+  gasHeadroomPercent?: number
 }
 
 /** Retries of one submission after nonce errors (each resyncs the local nonce from the chain). */
@@ -49,6 +51,7 @@ export class EvmChainAdapter implements ChainAdapter {
   readonly #blockTime = new Map<bigint, number>()
   readonly #nonces: NonceTracker
   readonly #receiptTimeout: number
+  readonly #gasHeadroom: number
   /** Polling interval in use (receipts, block numbers), ms. */
   readonly pollingInterval: number
 
@@ -60,6 +63,8 @@ export class EvmChainAdapter implements ChainAdapter {
     const chain = { id: opts.deployment.evmChainId, name: this.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [url] } } } as const
     this.pollingInterval = opts.pollingInterval ?? 1_000
     this.#receiptTimeout = opts.receiptTimeoutMs ?? 60_000
+    this.#gasHeadroom = opts.gasHeadroomPercent ?? 25
+    if (!Number.isInteger(this.#gasHeadroom) || this.#gasHeadroom < 0) throw new core.InvalidParameterError(`gasHeadroomPercent must be a non-negative integer, got ${this.#gasHeadroom}`, { field: 'gasHeadroomPercent' })
     this.#pub = createPublicClient({ chain, transport: http(url), pollingInterval: this.pollingInterval }) as PublicClient
     this.#wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url), pollingInterval: this.pollingInterval })
     const sender = this.#wallet.account!.address
@@ -228,14 +233,23 @@ export class EvmChainAdapter implements ChainAdapter {
 
   async #send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]): Promise<SubmitResult> {
     let request
+    let gas: bigint
     try {
-      ;({ request } = await this.#pub.simulateContract({ account: this.#wallet.account!, address, abi, functionName, args } as never))
+      const call = { account: this.#wallet.account!, address, abi, functionName, args } as never
+      ;[{ request }, gas] = await Promise.all([this.#pub.simulateContract(call), this.#pub.estimateContractGas(call)])
     } catch (e) {
       throw toCoreError(e, functionName)
     }
-    const hash = await this.#sendWithNonce(request as Record<string, unknown>, functionName)
+    // Headroom over the estimate: state can change between the estimate and the block (another
+    // submission in flight from this key, a price report), and an exact limit then runs out of gas.
+    gas += (gas * BigInt(this.#gasHeadroom)) / 100n
+    const hash = await this.#sendWithNonce({ ...(request as Record<string, unknown>), gas }, functionName)
     const r = await this.#pub.waitForTransactionReceipt({ hash, timeout: this.#receiptTimeout })
-    if (r.status !== 'success') throw new core.InvalidParameterError(`${functionName} transaction ${hash} reverted`, { field: functionName === 'liquidate' ? 'account' : 'vaa' })
+    if (r.status !== 'success') {
+      const tx = await this.#pub.getTransaction({ hash }).catch(() => undefined)
+      const gas = tx ? `gas used ${r.gasUsed} of ${tx.gas}` : `gas used ${r.gasUsed}`
+      throw new core.InvalidParameterError(`${functionName} transaction ${hash} reverted (${gas})`, { field: functionName === 'liquidate' ? 'account' : 'vaa' })
+    }
     return { txHash: hash, height: r.blockNumber }
   }
 

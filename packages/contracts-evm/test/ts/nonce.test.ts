@@ -27,9 +27,16 @@ describe('EvmChainAdapter nonces: several submissions in flight from one key (an
     await s?.anvil.stop()
   })
 
-  it('polls at the configured interval (default 1,000 ms)', () => {
+  it('polls at the configured interval (default 1,000 ms); a bad gas headroom is a typed error naming it', () => {
     expect(adapter().pollingInterval).toBe(1_000)
     expect(adapter({ pollingInterval: 50 }).pollingInterval).toBe(50)
+    expect(() => new EvmChainAdapter({ deployment: s.deployment, privateKey: KEY, gasHeadroomPercent: -5 })).toThrow(expect.objectContaining({ name: 'InvalidParameter', field: 'gasHeadroomPercent' }))
+  })
+
+  it('sends with a gas limit above the estimate (default +25%)', async () => {
+    const r = await adapter({ pollingInterval: 50 }).submitVaa(await creditVaa(pad('0xd010', { size: 32 }), 3n))
+    const [tx, receipt] = await Promise.all([pub().getTransaction({ hash: r.txHash }), pub().getTransactionReceipt({ hash: r.txHash })])
+    expect(tx.gas).toBeGreaterThan((receipt.gasUsed * 120n) / 100n)
   })
 
   it('twelve concurrent submissions from one adapter all land, with consecutive distinct nonces', async () => {
