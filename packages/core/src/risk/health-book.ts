@@ -27,15 +27,25 @@ export type HealthBookConfig = {
 export type ApproxSlack = { slack: number; mm: number; magnitude: number; exposure: number }
 
 const toF = (x: bigint, scale: number): number => Number(x) / scale
-/** Exact values are stored as a float (the nearest double) plus an int64 residual: |v| < 2^116. */
+/** Exact values are stored as a float (the nearest double) plus an integer residual: |v| < 2^116. */
 const EXACT_LIMIT = 1n << 116n
+/**
+ * Below 2^84 the nearest double is within half an ulp (<= 2^30) of the value, so the residual fits
+ * an int32; larger values (rare: 1.9e7 units in WAD) keep their residual in a side map, flagged by WIDE.
+ */
+const NARROW = 2 ** 84
+const WIDE = -(2 ** 31)
+/** Bit of a collateral slot's asset byte marking a pending entry (the low 7 bits are the asset). */
+const PENDING = 0x80
 /** Relative margin the float screen keeps so that no account near health 1 escapes the exact check. */
 export const SCREEN_TOLERANCE = 1e-9
 
 /**
  * A struct-of-arrays book of cross-margin accounts. A Float64 screen finds candidates near or
- * below health 1 fast; the exact bigint formulas (evaluateAccount) decide. Exact values are kept
- * as 128-bit two's-complement pairs, floats beside them for the screen.
+ * below health 1 fast; the exact bigint formulas (evaluateAccount) decide. Every exact value is
+ * its nearest double (the screen reads it) plus an int32 residual, 12 bytes per value; per account
+ * C collateral slots (asset byte with a pending bit, amount) and P position slots (market byte,
+ * size, entry price) and the settlement.
  */
 export class HealthBook {
   readonly capacity: number
@@ -44,14 +54,15 @@ export class HealthBook {
   size = 0
   readonly feedPrice: Float64Array
   readonly feedPriceExact: bigint[]
+  /** Asset index | PENDING (0x80) per collateral slot. */
   readonly colAsset: Uint8Array
   readonly colAmount: Float64Array
-  readonly colPending: Uint8Array
   readonly posMarket: Uint8Array
   readonly posSize: Float64Array
   readonly posEntry: Float64Array
   readonly settlement: Float64Array
-  readonly #residual: BigInt64Array
+  readonly #residual: Int32Array
+  readonly #wide = new Map<number, bigint>()
   readonly #width: number
   readonly #assetScale: number[]
   readonly #assetInvScale: Float64Array
@@ -61,7 +72,7 @@ export class HealthBook {
 
   constructor(readonly config: HealthBookConfig) {
     const { capacity, feeds, assets, markets } = config
-    if (!(capacity > 0) || assets.length > 255 || markets.length > 255) throw new InvalidParameterError('capacity > 0, at most 255 assets and markets', { field: 'capacity' })
+    if (!(Number.isInteger(capacity) && capacity > 0) || assets.length > 127 || markets.length > 255) throw new InvalidParameterError('integer capacity > 0, at most 127 assets and 255 markets', { field: 'capacity' })
     for (const [i, a] of assets.entries()) if (a.feed >= feeds) throw new InvalidParameterError(`asset ${i} feed out of range`, { field: `assets[${i}].feed` })
     for (const [i, m] of markets.entries()) if (m.feed >= feeds) throw new InvalidParameterError(`market ${i} feed out of range`, { field: `markets[${i}].feed` })
     this.capacity = capacity
@@ -71,13 +82,12 @@ export class HealthBook {
     this.feedPriceExact = new Array<bigint>(feeds).fill(0n)
     this.colAsset = new Uint8Array(capacity * this.C)
     this.colAmount = new Float64Array(capacity * this.C)
-    this.colPending = new Uint8Array(capacity * this.C)
     this.posMarket = new Uint8Array(capacity * this.P)
     this.posSize = new Float64Array(capacity * this.P)
     this.posEntry = new Float64Array(capacity * this.P)
     this.settlement = new Float64Array(capacity)
     this.#width = this.C + 2 * this.P + 1
-    this.#residual = new BigInt64Array(capacity * this.#width)
+    this.#residual = new Int32Array(capacity * this.#width)
     this.#assetScale = assets.map((a) => 10 ** a.decimals)
     this.#assetInvScale = Float64Array.from(assets, (a) => 1 / 10 ** a.decimals)
     this.#assetWeight = Float64Array.from(assets, (a) => toF(a.weight, 1e18))
@@ -98,12 +108,21 @@ export class HealthBook {
   #put(i: number, k: number, v: bigint, field: string): number {
     if (v >= EXACT_LIMIT || v <= -EXACT_LIMIT) throw new InvalidParameterError(`${field} is too large for the book (|v| < 2^116)`, { field })
     const f = Number(v)
-    this.#residual[i * this.#width + k] = v - BigInt(f)
+    const at = i * this.#width + k
+    if (this.#residual[at] === WIDE) this.#wide.delete(at)
+    if (f < NARROW && f > -NARROW) {
+      this.#residual[at] = Number(v - BigInt(f))
+    } else {
+      this.#residual[at] = WIDE
+      this.#wide.set(at, v - BigInt(f))
+    }
     return f
   }
 
   #get(i: number, k: number, f: number): bigint {
-    return BigInt(f) + this.#residual[i * this.#width + k]!
+    const at = i * this.#width + k
+    const r = this.#residual[at]!
+    return BigInt(f) + (r === WIDE ? this.#wide.get(at)! : BigInt(r))
   }
 
   /** Stores account `i`; asset and market ids are indices into the config; |values| < 2^116. Validates everything before writing anything. */
@@ -125,9 +144,8 @@ export class HealthBook {
     for (let s = 0; s < this.C; s++) {
       const c = a.collateral[s]
       const j = i * this.C + s
-      this.colAsset[j] = c ? Number(c.asset) : 0
+      this.colAsset[j] = c ? Number(c.asset) | (c.state === 'pending' ? PENDING : 0) : 0
       this.colAmount[j] = this.#put(i, s, c ? c.amount : 0n, `collateral[${s}].amount`)
-      this.colPending[j] = c?.state === 'pending' ? 1 : 0
     }
     for (let s = 0; s < this.P; s++) {
       const p = a.positions[s]
@@ -145,7 +163,8 @@ export class HealthBook {
     const collateral = []
     for (let s = 0; s < this.C; s++) {
       const amount = this.#get(i, s, this.colAmount[i * this.C + s]!)
-      if (amount !== 0n) collateral.push({ asset: String(this.colAsset[i * this.C + s]), amount, state: this.colPending[i * this.C + s] ? ('pending' as const) : ('active' as const) })
+      const tag = this.colAsset[i * this.C + s]!
+      if (amount !== 0n) collateral.push({ asset: String(tag & ~PENDING), amount, state: tag & PENDING ? ('pending' as const) : ('active' as const) })
     }
     const positions = []
     for (let s = 0; s < this.P; s++) {
@@ -180,6 +199,32 @@ export class HealthBook {
     return evaluateAccount(this.account(i), ctx)
   }
 
+  /** The distinct feeds account `i` depends on (collateral assets, position markets), written to `out` (length >= C + P); returns how many. */
+  feedsOf(i: number, out: Uint8Array): number {
+    let n = 0
+    const add = (f: number) => {
+      for (let k = 0; k < n; k++) if (out[k] === f) return
+      out[n++] = f
+    }
+    for (let s = 0, j = i * this.C; s < this.C; s++, j++) if (this.colAmount[j] !== 0) add(this.config.assets[this.colAsset[j]! & ~PENDING]!.feed)
+    for (let s = 0, j = i * this.P; s < this.P; s++, j++) if (this.posSize[j] !== 0) add(this.config.markets[this.posMarket[j]!]!.feed)
+    return n
+  }
+
+  /** Bytes held by each per-account array (the side map of wide residuals estimated at 80 bytes an entry). */
+  footprint(): Record<string, number> {
+    return {
+      colAsset: this.colAsset.byteLength,
+      colAmount: this.colAmount.byteLength,
+      posMarket: this.posMarket.byteLength,
+      posSize: this.posSize.byteLength,
+      posEntry: this.posEntry.byteLength,
+      settlement: this.settlement.byteLength,
+      residual: this.#residual.byteLength,
+      wideResiduals: this.#wide.size * 80,
+    }
+  }
+
   /** Approximate equity - mmReq of account `i` in USD (float), and its price sensitivity sum. */
   approxSlack(i: number, out: ApproxSlack): void {
     const fp = this.feedPrice
@@ -191,8 +236,9 @@ export class HealthBook {
     for (let s = 0, j = i * this.C; s < this.C; s++, j++) {
       const amt = this.colAmount[j]!
       if (amt === 0) continue
-      const a = this.colAsset[j]!
-      const w = this.colPending[j] ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
+      const tag = this.colAsset[j]!
+      const a = tag & ~PENDING
+      const w = tag & PENDING ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
       const v = amt * this.#assetInvScale[a]! * fp[assets[a]!.feed]! * w
       eq += v
       mag += v

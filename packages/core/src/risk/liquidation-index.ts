@@ -1,83 +1,7 @@
 import { InvalidParameterError } from '../errors/input.js'
 import { WAD } from '../math/constants.js'
-import { HealthBook, type ApproxSlack } from './health-book.js'
-
-/**
- * Trigger levels of one feed in buckets of fixed width: push is an append, popping a level takes
- * whole buckets below it and the entries of its own bucket at or below it. Entries carry the
- * account's version; stale ones are skipped (lazy deletion) and compacted away now and then.
- */
-type Bucket = { keys: Float64Array; ids: Int32Array; vers: Int32Array; n: number }
-const newBucket = (cap = 16): Bucket => ({ keys: new Float64Array(cap), ids: new Int32Array(cap), vers: new Int32Array(cap), n: 0 })
-
-class TriggerQueue {
-  readonly #buckets = new Map<number, Bucket>()
-  #cur = 0
-  size = 0
-
-  constructor(readonly width: number) {}
-
-  push(key: number, id: number, ver: number): void {
-    let b = Math.floor(key / this.width)
-    if (b < this.#cur) b = this.#cur
-    let bk = this.#buckets.get(b)
-    if (!bk) this.#buckets.set(b, (bk = newBucket()))
-    if (bk.n === bk.keys.length) {
-      const g = newBucket(bk.n * 2)
-      g.keys.set(bk.keys)
-      g.ids.set(bk.ids)
-      g.vers.set(bk.vers)
-      g.n = bk.n
-      this.#buckets.set(b, (bk = g))
-    }
-    bk.keys[bk.n] = key
-    bk.ids[bk.n] = id
-    bk.vers[bk.n++] = ver
-    this.size++
-  }
-
-  /** Calls `take(id, ver)` for every entry with key <= level, removing it. */
-  popTo(level: number, take: (id: number, ver: number) => void): void {
-    const last = Math.floor(level / this.width)
-    for (let b = this.#cur; b <= last; b++) {
-      const bk = this.#buckets.get(b)
-      if (!bk) continue
-      if (b < last) {
-        for (let k = 0; k < bk.n; k++) take(bk.ids[k]!, bk.vers[k]!)
-        this.size -= bk.n
-        this.#buckets.delete(b)
-      } else {
-        this.#filter(bk, (k) => {
-          if (bk.keys[k]! > level) return true
-          take(bk.ids[k]!, bk.vers[k]!)
-          return false
-        })
-      }
-    }
-    if (last > this.#cur) this.#cur = last
-  }
-
-  /** Keeps the entries for which `keep(k)` is true, in place. */
-  #filter(bk: Bucket, keep: (k: number) => boolean): void {
-    let w = 0
-    for (let k = 0; k < bk.n; k++) {
-      if (!keep(k)) continue
-      bk.keys[w] = bk.keys[k]!
-      bk.ids[w] = bk.ids[k]!
-      bk.vers[w++] = bk.vers[k]!
-    }
-    this.size -= bk.n - w
-    bk.n = w
-  }
-
-  /** Drops entries whose version is no longer the account's. */
-  compact(live: Int32Array): void {
-    for (const [b, bk] of this.#buckets) {
-      this.#filter(bk, (k) => bk.vers[k] === live[bk.ids[k]!])
-      if (bk.n === 0) this.#buckets.delete(b)
-    }
-  }
-}
+import { HealthBook, SCREEN_TOLERANCE, type ApproxSlack } from './health-book.js'
+import { TriggerBuckets } from './trigger-buckets.js'
 
 /** Width of a trigger bucket in cumulative log-move units (5 bps). */
 export const TRIGGER_BUCKET = 0.0005
@@ -101,61 +25,63 @@ export type TickResult = {
  * re-inserted. Cost per tick: O(k) for the k accounts whose trigger was crossed (bucketed queues, no log factor).
  */
 export class LiquidationIndex {
-  readonly #heaps: TriggerQueue[]
+  readonly #queues: TriggerBuckets
   readonly #moved: Float64Array
-  readonly #version: Int32Array
-  /** Feeds each account depends on: `#feedCount[i]` entries at `#feedList[i * stride]`. */
-  readonly #feedList: Uint8Array
-  readonly #feedCount: Uint8Array
-  readonly #stride: number
-  readonly #members: Int32Array
+  /** Per account: version mod 256 (entries carrying another one are stale), entries it has queued. */
+  readonly #version: Uint8Array
+  readonly #queued: Uint8Array
+  /** Entries of current versions across all feeds (the rest of the queues is stale). */
+  #live = 0
+  /** Entries pushed since the last compaction step (sets its budget). */
+  #pushed = 0
+  readonly #feeds: Uint8Array
   readonly #scratch: ApproxSlack = { slack: 0, mm: 0, magnitude: 0, exposure: 0 }
   /** Accounts currently liquidatable (exact), waiting for a keeper. */
   readonly liquidatable = new Set<number>()
 
   constructor(readonly book: HealthBook) {
     const feeds = book.feedPrice.length
-    this.#heaps = Array.from({ length: feeds }, () => new TriggerQueue(TRIGGER_BUCKET))
-    this.#moved = new Float64Array(feeds)
-    this.#version = new Int32Array(book.capacity)
     if (feeds > 256) throw new InvalidParameterError('the index handles at most 256 feeds', { field: 'feeds' })
-    this.#stride = book.C + book.P
-    this.#feedList = new Uint8Array(book.capacity * this.#stride)
-    this.#feedCount = new Uint8Array(book.capacity)
-    this.#members = new Int32Array(feeds)
+    this.#queues = new TriggerBuckets(feeds, TRIGGER_BUCKET)
+    this.#moved = new Float64Array(feeds)
+    this.#version = new Uint8Array(book.capacity)
+    this.#queued = new Uint8Array(book.capacity)
+    this.#feeds = new Uint8Array(book.C + book.P)
   }
 
   /** Indexes every account in the book at current prices (one full pass, at start-up only). */
   build(): void {
-    for (let i = 0; i < this.book.size; i++) this.reindex(i)
+    for (let i = 0; i < this.book.size; i++) this.#arm(i)
   }
 
   /** Re-evaluates account `i` (after a trade, credit or liquidation) and re-arms its triggers. */
   reindex(i: number): void {
-    const b = this.book
-    const feeds = new Set<number>()
-    for (let s = 0, j = i * b.C; s < b.C; s++, j++) if (b.colAmount[j] !== 0) feeds.add(b.config.assets[b.colAsset[j]!]!.feed)
-    for (let s = 0, j = i * b.P; s < b.P; s++, j++) if (b.posSize[j] !== 0) feeds.add(b.config.markets[b.posMarket[j]!]!.feed)
-    const o = i * this.#stride
-    for (let k = 0; k < this.#feedCount[i]!; k++) this.#members[this.#feedList[o + k]!]!--
-    let n = 0
-    for (const f of feeds) {
-      this.#feedList[o + n++] = f
-      this.#members[f]!++
-    }
-    this.#feedCount[i] = n
     this.#arm(i)
+  }
+
+  /** Queue entries held, and how many of them are current (the rest is stale, awaiting compaction). */
+  get entries(): { total: number; live: number } {
+    return { total: this.#queues.size, live: this.#live }
+  }
+
+  /** Bytes of the index's per-account arrays and of its trigger entries. */
+  footprint(): Record<string, number> {
+    return { version: this.#version.byteLength, queued: this.#queued.byteLength, triggerSlabs: this.#queues.footprint().slabBytes }
   }
 
   #arm(i: number): boolean {
     const o = this.#scratch
     this.book.approxSlack(i, o)
-    const ver = ++this.#version[i]!
+    const ver = (this.#version[i]! + 1) & 255
+    this.#version[i] = ver
+    this.#live -= this.#queued[i]!
+    this.#queued[i] = 0
     if (o.mm === 0) {
       this.liquidatable.delete(i)
       return false
     }
-    if (HealthBook.nearOrBelow(o)) {
+    const tolerance = o.magnitude * SCREEN_TOLERANCE + 1e-9
+    if (o.slack <= tolerance) {
       const h = this.book.exactHealth(i)
       if (h.health < WAD) {
         // stays armed at distance 0: any move on its feeds re-checks it (it may recover)
@@ -166,17 +92,22 @@ export class LiquidationIndex {
       }
     }
     this.liquidatable.delete(i)
-    const distance = Math.log1p((o.slack > 0 ? o.slack : 0) / o.exposure)
+    // the float slack may overstate the exact one by the screen's tolerance: take it off, and
+    // round the exposure up, so the trigger can only fire early
+    const distance = Math.log1p(Math.max(0, o.slack - tolerance) / (o.exposure * (1 + 1e-12)))
     this.#pushAll(i, distance, ver)
     return false
   }
 
   #pushAll(i: number, distance: number, ver: number): void {
-    const o = i * this.#stride
-    for (let k = 0; k < this.#feedCount[i]!; k++) {
-      const f = this.#feedList[o + k]!
-      this.#heaps[f]!.push(this.#moved[f]! + distance, i, ver)
+    const n = this.book.feedsOf(i, this.#feeds)
+    for (let k = 0; k < n; k++) {
+      const f = this.#feeds[k]!
+      this.#queues.push(f, this.#moved[f]! + distance, i, ver)
     }
+    this.#queued[i] = n
+    this.#live += n
+    this.#pushed += n
   }
 
   /**
@@ -196,6 +127,7 @@ export class LiquidationIndex {
         break
       }
     }
+    this.#compact()
     return { reevaluated, liquidatable }
   }
 
@@ -205,19 +137,26 @@ export class LiquidationIndex {
     this.book.setPrice(feed, price)
     const after = this.book.feedPrice[feed]!
     this.#moved[feed]! += Math.abs(Math.log(after / before))
-    const level = this.#moved[feed]!
     const popped: number[] = []
     const live = this.#version
-    this.#heaps[feed]!.popTo(level, (id, ver) => {
+    this.#queues.popTo(feed, this.#moved[feed]!, (id, ver) => {
       if (ver === live[id]) popped.push(id)
     })
     const liquidatable: number[] = []
     for (const id of popped) if (this.#arm(id)) liquidatable.push(id)
-    // lazy deletion leaves stale entries behind; compact a heap once they outnumber live ones 2:1
-    for (let f = 0; f < this.#heaps.length; f++) {
-      const h = this.#heaps[f]!
-      if (h.size > 3 * this.#members[f]! + 1024) h.compact(this.#version)
-    }
+    this.#compact()
     return { reevaluated: popped.length, liquidatable }
+  }
+
+  /**
+   * Lazy deletion leaves an account's entries on its other feeds behind when it is re-armed. Once
+   * they pass a quarter of the live entries, every tick scans a few buckets: four entries for each
+   * one pushed since the last step, so a full round of the queues ends before the stale entries
+   * grow by another quarter, and no tick pays for compacting a whole queue at once.
+   */
+  #compact(): void {
+    const stale = this.#queues.size - this.#live
+    if (stale > (this.#live >> 2) + 1024) this.#queues.compactSome(this.#version, 4 * this.#pushed + 1024)
+    this.#pushed = 0
   }
 }

@@ -1,0 +1,154 @@
+/** Entries per chunk (2^CHUNK_BITS); a bucket is a list of chunks, every one full but its last. */
+const CHUNK_BITS = 5
+const CHUNK = 1 << CHUNK_BITS
+/** Chunks per slab (2^SLAB_BITS): the pool grows one slab at a time and never copies. */
+const SLAB_BITS = 11
+const SLAB = 1 << SLAB_BITS
+/** Resolution of a key inside its bucket: keys are stored as a 16-bit fraction, rounded down. */
+const FRACTION = 65536
+
+type Bucket = { chunks: number[]; n: number }
+
+/**
+ * Trigger levels of every feed in buckets of fixed width. An entry is (key, account id, version)
+ * in 7 bytes: the key as a 16-bit fraction of its bucket rounded down (so an entry can only fire
+ * early, never late: early is a wasted re-check, late would be a missed liquidation), the id as an
+ * int32 and the account's version mod 256 (a stale entry whose version wrapped around is a wasted
+ * re-check too). Entries live in fixed-size chunks taken from slabs shared by all feeds; a freed
+ * chunk is reused, so memory follows the peak entry count without copies or allocator churn.
+ *
+ * Push is an append; popping a level takes whole buckets below it and the entries of its own
+ * bucket at or below it. Entries whose version is no longer the account's are dropped by
+ * `compactSome`, a bounded number of entries per call (round-robin over feeds and buckets).
+ */
+export class TriggerBuckets {
+  readonly #feeds: Map<number, Bucket>[]
+  readonly #cur: Float64Array
+  readonly #keys: Uint16Array[] = []
+  readonly #ids: Int32Array[] = []
+  readonly #vers: Uint8Array[] = []
+  readonly #free: number[] = []
+  #fresh = 0
+  /** Entries held (live and stale). */
+  size = 0
+  #cursorFeed = 0
+  #cursor: Iterator<[number, Bucket]> | undefined
+
+  constructor(feeds: number, readonly width: number) {
+    this.#feeds = Array.from({ length: feeds }, () => new Map<number, Bucket>())
+    this.#cur = new Float64Array(feeds)
+  }
+
+  #alloc(): number {
+    const c = this.#free.pop()
+    if (c !== undefined) return c
+    if (this.#fresh === this.#keys.length * SLAB) {
+      this.#keys.push(new Uint16Array(SLAB * CHUNK))
+      this.#ids.push(new Int32Array(SLAB * CHUNK))
+      this.#vers.push(new Uint8Array(SLAB * CHUNK))
+    }
+    return this.#fresh++
+  }
+
+  push(feed: number, key: number, id: number, ver: number): void {
+    const x = key / this.width
+    let b = Math.floor(x)
+    let q = Math.floor((x - b) * FRACTION)
+    if (b < this.#cur[feed]!) {
+      b = this.#cur[feed]!
+      q = 0
+    }
+    const buckets = this.#feeds[feed]!
+    let bk = buckets.get(b)
+    if (!bk) buckets.set(b, (bk = { chunks: [], n: 0 }))
+    if ((bk.n & (CHUNK - 1)) === 0) bk.chunks.push(this.#alloc())
+    const c = bk.chunks[bk.n >>> CHUNK_BITS]!
+    const s = c >>> SLAB_BITS
+    const at = ((c & (SLAB - 1)) << CHUNK_BITS) | (bk.n & (CHUNK - 1))
+    this.#keys[s]![at] = q
+    this.#ids[s]![at] = id
+    this.#vers[s]![at] = ver
+    bk.n++
+    this.size++
+  }
+
+  /** Calls `take(id, ver)` for every entry of `feed` with key <= level, removing it. */
+  popTo(feed: number, level: number, take: (id: number, ver: number) => void): void {
+    const x = level / this.width
+    const last = Math.floor(x)
+    const buckets = this.#feeds[feed]!
+    for (let b = this.#cur[feed]!; b <= last; b++) {
+      const bk = buckets.get(b)
+      if (!bk) continue
+      // an entry of the last bucket fires when its fraction q <= (level / width - last) * FRACTION
+      this.#filter(bk, b < last ? FRACTION : (x - last) * FRACTION, undefined, take)
+      if (bk.n === 0) buckets.delete(b)
+    }
+    if (last > this.#cur[feed]!) this.#cur[feed] = last
+  }
+
+  /**
+   * Drops stale entries (version !== live[id] & 255) from whole buckets, round-robin, until about
+   * `budget` entries have been scanned or every bucket was seen once. Returns how many were dropped.
+   */
+  compactSome(live: Uint8Array, budget: number): number {
+    const before = this.size
+    let ends = 0
+    while (budget > 0 && ends <= this.#feeds.length) {
+      const buckets = this.#feeds[this.#cursorFeed]!
+      this.#cursor ??= buckets.entries()
+      const next = this.#cursor.next()
+      if (next.done) {
+        this.#cursor = undefined
+        this.#cursorFeed = (this.#cursorFeed + 1) % this.#feeds.length
+        ends++
+        continue
+      }
+      const [b, bk] = next.value
+      budget -= bk.n
+      this.#filter(bk, -1, live, undefined)
+      if (bk.n === 0) buckets.delete(b)
+    }
+    return before - this.size
+  }
+
+  /**
+   * Keeps, in place, the entries with fraction > `qTake` (none when qTake >= FRACTION) that are
+   * current under `live` (when given); hands the others to `take` (when given). Frees the chunks
+   * left empty.
+   */
+  #filter(bk: Bucket, qTake: number, live: Uint8Array | undefined, take: ((id: number, ver: number) => void) | undefined): void {
+    let w = 0
+    for (let r = 0; r < bk.n; r++) {
+      const c = bk.chunks[r >>> CHUNK_BITS]!
+      const s = c >>> SLAB_BITS
+      const at = ((c & (SLAB - 1)) << CHUNK_BITS) | (r & (CHUNK - 1))
+      const id = this.#ids[s]![at]!
+      const ver = this.#vers[s]![at]!
+      const q = this.#keys[s]![at]!
+      if (q <= qTake) {
+        take?.(id, ver)
+        continue
+      }
+      if (live && live[id] !== ver) continue
+      if (w !== r) {
+        const cw = bk.chunks[w >>> CHUNK_BITS]!
+        const sw = cw >>> SLAB_BITS
+        const aw = ((cw & (SLAB - 1)) << CHUNK_BITS) | (w & (CHUNK - 1))
+        this.#keys[sw]![aw] = q
+        this.#ids[sw]![aw] = id
+        this.#vers[sw]![aw] = ver
+      }
+      w++
+    }
+    this.size -= bk.n - w
+    bk.n = w
+    const keep = (w + CHUNK - 1) >>> CHUNK_BITS
+    while (bk.chunks.length > keep) this.#free.push(bk.chunks.pop()!)
+  }
+
+  /** Bytes of the entry slabs (each entry 7 bytes) and how many chunks are in use. */
+  footprint(): { slabBytes: number; chunksInUse: number; chunkEntries: number } {
+    return { slabBytes: this.#keys.length * SLAB * CHUNK * 7, chunksInUse: this.#fresh - this.#free.length, chunkEntries: CHUNK }
+  }
+}
