@@ -317,7 +317,10 @@ export class Attestor {
       made.push([digest, vaa, record])
     })
     if (made.length === 0) return
-    await this.#c.store.commit(ops)
+    // Not fsync'd: written to the OS before onVaa (so it survives a SIGKILL); a power cut can only
+    // lose it together with the `unfinished` delete, and then the observation is retransmitted and
+    // peers answer with the VAA. Delivery records are synced by the delivery worker.
+    await this.#c.store.commit(ops, { sync: false })
     this.vaaCount += made.length
     this.#c.metrics.vaasAssembled.inc(made.length)
     for (const [digest, vaa, record] of made) await this.#c.onVaa(digest, vaa, record)

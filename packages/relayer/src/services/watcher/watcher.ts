@@ -133,22 +133,14 @@ export class Watcher {
   }
 
   /**
-   * Signs a chunk concurrently (their store writes share one synced batch), then updates the
-   * per-emitter sequence tracking in order. A message whose signing failed stays held and is
-   * retried next tick (signing it again is idempotent); a conflict is final and not retried.
+   * Signs a chunk concurrently; the per-emitter sequence tracking (gap detection) is updated in
+   * order and committed in the same tick, so it shares the signatures' synced batch. A message
+   * whose signing failed stays held and is retried next tick (signing it again is idempotent; the
+   * expected sequence already moved past it, so the retry raises no gap); a conflict is final.
    */
   async #signChunk(chunk: ObservedMessage[]): Promise<void> {
-    const results = await Promise.allSettled(chunk.map((m) => this.#c.sign(m)))
-    const ops: Op[] = []
-    let failure: unknown
-    for (const [i, r] of results.entries()) {
-      const m = chunk[i]!
-      if (r.status === 'rejected' && !isRelayerError(r.reason, 'ConflictingObservation')) {
-        failure ??= r.reason
-        continue
-      }
-      this.#held.delete(`${m.emitterAddress}/${m.sequence}/${m.blockHash}`)
-      if (r.status === 'rejected') continue
+    const touched = new Map<string, ObservedMessage>()
+    for (const m of chunk) {
       const emitterKey = `${m.emitterChain}/${m.emitterAddress}`
       let next = this.#nextSeq.get(emitterKey)
       if (next === undefined) {
@@ -160,13 +152,21 @@ export class Watcher {
         this.#c.log.warn({ chain: m.emitterChain, emitter: m.emitterAddress, expected: next, got: m.sequence }, 'sequence gap; requesting reobservation')
         this.#c.requestReobservation(m.emitterChain, m.emitterAddress, next, m.sequence - 1n)
       }
-      if (m.sequence + 1n > next) {
-        next = m.sequence + 1n
-        ops.push({ type: 'put', key: K.nextSequence(m.emitterChain, m.emitterAddress), value: String(next) })
-      }
+      if (m.sequence + 1n > next) next = m.sequence + 1n
       this.#nextSeq.set(emitterKey, next)
+      touched.set(emitterKey, m)
     }
-    await this.#c.store.commit(ops)
+    const ops: Op[] = [...touched].map(([k, m]) => ({ type: 'put', key: K.nextSequence(m.emitterChain, m.emitterAddress), value: String(this.#nextSeq.get(k)) }))
+    const [results] = await Promise.all([Promise.allSettled(chunk.map((m) => this.#c.sign(m))), this.#c.store.commit(ops)])
+    let failure: unknown
+    for (const [i, r] of results.entries()) {
+      const m = chunk[i]!
+      if (r.status === 'rejected' && !isRelayerError(r.reason, 'ConflictingObservation')) {
+        failure ??= r.reason
+        continue
+      }
+      this.#held.delete(`${m.emitterAddress}/${m.sequence}/${m.blockHash}`)
+    }
     if (failure !== undefined) throw failure
   }
 
