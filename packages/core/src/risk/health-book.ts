@@ -69,10 +69,13 @@ export class HealthBook {
   readonly #assetWeight: Float64Array
   readonly #assetPendingWeight: Float64Array
   readonly #marketMm: Float64Array
+  readonly #assetFeed: Uint8Array
+  readonly #marketFeed: Uint8Array
 
   constructor(readonly config: HealthBookConfig) {
     const { capacity, feeds, assets, markets } = config
     if (!(Number.isInteger(capacity) && capacity > 0) || assets.length > 127 || markets.length > 255) throw new InvalidParameterError('integer capacity > 0, at most 127 assets and 255 markets', { field: 'capacity' })
+    if (!(Number.isInteger(feeds) && feeds > 0 && feeds <= 256)) throw new InvalidParameterError('1 to 256 feeds', { field: 'feeds' })
     for (const [i, a] of assets.entries()) if (a.feed >= feeds) throw new InvalidParameterError(`asset ${i} feed out of range`, { field: `assets[${i}].feed` })
     for (const [i, m] of markets.entries()) if (m.feed >= feeds) throw new InvalidParameterError(`market ${i} feed out of range`, { field: `markets[${i}].feed` })
     this.capacity = capacity
@@ -93,6 +96,8 @@ export class HealthBook {
     this.#assetWeight = Float64Array.from(assets, (a) => toF(a.weight, 1e18))
     this.#assetPendingWeight = Float64Array.from(assets, (a) => toF(a.pendingWeight ?? 0n, 1e18))
     this.#marketMm = Float64Array.from(markets, (m) => toF(m.mmf, 1e18) * toF(m.volMultiplier, 1e18))
+    this.#assetFeed = Uint8Array.from(assets, (a) => a.feed)
+    this.#marketFeed = Uint8Array.from(markets, (m) => m.feed)
   }
 
   #ctx: RiskContext | undefined
@@ -202,12 +207,15 @@ export class HealthBook {
   /** The distinct feeds account `i` depends on (collateral assets, position markets), written to `out` (length >= C + P); returns how many. */
   feedsOf(i: number, out: Uint8Array): number {
     let n = 0
-    const add = (f: number) => {
-      for (let k = 0; k < n; k++) if (out[k] === f) return
-      out[n++] = f
+    for (let s = 0; s < this.C + this.P; s++) {
+      const c = s < this.C
+      const k = c ? i * this.C + s : i * this.P + s - this.C
+      if ((c ? this.colAmount[k] : this.posSize[k]) === 0) continue
+      const f = c ? this.#assetFeed[this.colAsset[k]! & ~PENDING]! : this.#marketFeed[this.posMarket[k]!]!
+      let seen = false
+      for (let q = 0; q < n; q++) if (out[q] === f) seen = true
+      if (!seen) out[n++] = f
     }
-    for (let s = 0, j = i * this.C; s < this.C; s++, j++) if (this.colAmount[j] !== 0) add(this.config.assets[this.colAsset[j]! & ~PENDING]!.feed)
-    for (let s = 0, j = i * this.P; s < this.P; s++, j++) if (this.posSize[j] !== 0) add(this.config.markets[this.posMarket[j]!]!.feed)
     return n
   }
 
@@ -232,25 +240,23 @@ export class HealthBook {
     let mag = eq < 0 ? -eq : eq
     let mm = 0
     let sens = 0
-    const assets = this.config.assets
     for (let s = 0, j = i * this.C; s < this.C; s++, j++) {
       const amt = this.colAmount[j]!
       if (amt === 0) continue
       const tag = this.colAsset[j]!
       const a = tag & ~PENDING
       const w = tag & PENDING ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
-      const v = amt * this.#assetInvScale[a]! * fp[assets[a]!.feed]! * w
+      const v = amt * this.#assetInvScale[a]! * fp[this.#assetFeed[a]!]! * w
       eq += v
       mag += v
       sens += v
     }
-    const markets = this.config.markets
     for (let s = 0, j = i * this.P; s < this.P; s++, j++) {
       const raw = this.posSize[j]!
       if (raw === 0) continue
       const size = raw * 1e-18
       const m = this.posMarket[j]!
-      const mark = fp[markets[m]!.feed]!
+      const mark = fp[this.#marketFeed[m]!]!
       const abs = size < 0 ? -size : size
       const pnl = size * (mark - this.posEntry[j]! * 1e-18)
       const req = abs * mark * this.#marketMm[m]!
