@@ -28,8 +28,12 @@ function walk(n: number, seed: number, drift: (i: number) => number, sigma: (i: 
   return out
 }
 
-/** One-minute price paths: a day of calm before each event, so the EWMA starts from a calm market. */
-export function stressPaths(): PricePath[] {
+/**
+ * One-minute price paths: a day of calm before each event, so the EWMA starts from a calm market.
+ * `seed` 0 is the original set (walk seeds 11..14); seed k uses 11+100k..14+100k.
+ */
+export function stressPaths(seed = 0): PricePath[] {
+  const s = 100 * seed
   const day = 1440
   const hour = 60
   const week = 7 * day
@@ -39,15 +43,15 @@ export function stressPaths(): PricePath[] {
       name: 'crash-40pct-in-1h',
       calm: false,
       minutes: day + 2 * hour,
-      prices: walk(day + 2 * hour, 11, (i) => (i >= day && i < day + hour ? crashDrift : 0), (i) => (i >= day && i < day + hour ? 0.004 : CALM_SIGMA)),
+      prices: walk(day + 2 * hour, s + 11, (i) => (i >= day && i < day + hour ? crashDrift : 0), (i) => (i >= day && i < day + hour ? 0.004 : CALM_SIGMA)),
     },
     {
       name: 'wick-15pct-1min-reverts',
       calm: false,
       minutes: day + hour,
-      prices: walk(day + hour, 12, () => 0, () => CALM_SIGMA).map((p, i) => (i === day ? (p * 85n) / 100n : p)),
+      prices: walk(day + hour, s + 12, () => 0, () => CALM_SIGMA).map((p, i) => (i === day ? (p * 85n) / 100n : p)),
     },
-    { name: 'grind-60pct-over-a-week', calm: true, minutes: week, prices: walk(week, 13, () => Math.log(0.4) / week, () => CALM_SIGMA) },
-    { name: 'sideways-week', calm: true, minutes: week, prices: walk(week, 14, () => 0, () => CALM_SIGMA) },
+    { name: 'grind-60pct-over-a-week', calm: true, minutes: week, prices: walk(week, s + 13, () => Math.log(0.4) / week, () => CALM_SIGMA) },
+    { name: 'sideways-week', calm: true, minutes: week, prices: walk(week, s + 14, () => 0, () => CALM_SIGMA) },
   ]
 }
