@@ -32,6 +32,7 @@ const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d
 const emitTime = (t0: number, rate: number, seq: number): number => (rate === 0 ? t0 : t0 + (seq * 1000) / rate)
 
 async function scenario(name: string, ratePerSec: number) {
+  const loadAverageBefore = loadavg().map((x) => round(x, 2))
   const { root, nodes } = await planCluster(NODES)
   const children: ChildProcess[] = []
   const rows: Row[][] = nodes.map(() => [])
@@ -92,6 +93,7 @@ async function scenario(name: string, ratePerSec: number) {
       latencyMs: { p50: round(pct(allLat, 50)), p99: round(pct(allLat, 99)) },
       maxRssMB: round(Math.max(...perNode.map((n) => n.rssMB.max))),
       cpuMsPerVaaPerNode: round(perNode.reduce((a, n) => a + n.cpuMsPerVaa, 0) / perNode.length, 3),
+      loadAverageBefore,
       loadAverageAfter: loadavg().map((x) => round(x, 2)),
       perNode,
     }
@@ -145,6 +147,7 @@ const file = join(dir, `relayer-${report.date.replace(/[:.]/g, '-')}.json`)
 await writeFile(file, JSON.stringify(report, null, 2) + '\n')
 console.log(`secp256k1 recover/s: native ${secp.native!.recover}, noble ${secp.noble!.recover} -> ${report.secp256k1Choice}`)
 console.log(`load average before: ${loadBefore.join(' ')} (other processes on this machine compete for its ${cpus().length} cores)`)
+console.log(`node flags: ${report.nodeFlags || '(none)'}, runtime: ${report.nodeRuntime}`)
 if (saturation) console.log(`saturation: ${saturation.observations} observations, complete=${saturation.complete}, quorum throughput ${saturation.quorumThroughputVaasPerSecond} VAAs/s (slowest node), latency p50 ${saturation.latencyMs.p50} ms p99 ${saturation.latencyMs.p99} ms, max RSS ${saturation.maxRssMB} MB, CPU ${saturation.cpuMsPerVaaPerNode} ms per VAA per node`)
 if (paced) console.log(`paced ${RATE}/s: complete=${paced.complete}, latency p50 ${paced.latencyMs.p50} ms p99 ${paced.latencyMs.p99} ms, max RSS ${paced.maxRssMB} MB, CPU ${paced.cpuMsPerVaaPerNode} ms per VAA per node`)
 console.log(`written ${file}`)
