@@ -14,9 +14,9 @@ export type HealthBookConfig = {
   feeds: number
   assets: BookAsset[]
   markets: BookMarket[]
-  /** Collateral entries per account. @default 5 */
+  /** Most collateral entries an account may hold (at most 15). @default 5 */
   collateralSlots?: number
-  /** Positions per account. @default 3 */
+  /** Most positions an account may hold (at most 15). @default 3 */
   positionSlots?: number
 }
 
@@ -35,36 +35,48 @@ const EXACT_LIMIT = 1n << 116n
  */
 const NARROW = 2 ** 84
 const WIDE = -(2 ** 31)
-/** Bit of a collateral slot's asset byte marking a pending entry (the low 7 bits are the asset). */
+/** Bit of a collateral cell's tag marking a pending entry (the low 7 bits are the asset). */
 const PENDING = 0x80
+/** Cells per slab (2^SLAB_BITS); an account's cells never straddle two slabs. */
+const SLAB_BITS = 16
+const SLAB_CELLS = 1 << SLAB_BITS
+const SLAB_MASK = SLAB_CELLS - 1
 /** Relative margin the float screen keeps so that no account near health 1 escapes the exact check. */
 export const SCREEN_TOLERANCE = 1e-9
 
 /**
- * A struct-of-arrays book of cross-margin accounts. A Float64 screen finds candidates near or
- * below health 1 fast; the exact bigint formulas (evaluateAccount) decide. Every exact value is
- * its nearest double (the screen reads it) plus an int32 residual, 12 bytes per value; per account
- * C collateral slots (asset byte with a pending bit, amount) and P position slots (market byte,
- * size, entry price) and the settlement.
+ * A book of cross-margin accounts for screening. A Float64 screen finds candidates near or below
+ * health 1 fast; the exact bigint formulas (evaluateAccount) decide. Every exact value is its
+ * nearest double (the screen reads it) plus an int32 residual: 12 bytes a value, exact.
+ *
+ * An account takes only the cells it uses, contiguous: one per collateral entry (tag = asset |
+ * pending bit, value = amount) and two per position (tag = market, size; entry price), in slabs
+ * that grow without copying; a range freed when an account changes shape is reused by the next
+ * account of the same width. The settlement has its own per-account arrays. So an account costs
+ * 17 bytes plus 13 per collateral entry and 26 per position, whatever the configured maxima.
  */
 export class HealthBook {
   readonly capacity: number
+  /** Most collateral entries / positions per account. */
   readonly C: number
   readonly P: number
   size = 0
   readonly feedPrice: Float64Array
   readonly feedPriceExact: bigint[]
-  /** Asset index | PENDING (0x80) per collateral slot. */
-  readonly colAsset: Uint8Array
-  readonly colAmount: Float64Array
-  readonly posMarket: Uint8Array
-  readonly posSize: Float64Array
-  readonly posEntry: Float64Array
   readonly settlement: Float64Array
-  readonly #residual: Int32Array
+  readonly #settlementResidual: Int32Array
+  /** First cell and (collateral count << 4 | position count) of each account. */
+  readonly #start: Int32Array
+  readonly #shape: Uint8Array
+  readonly #val: Float64Array[] = []
+  readonly #res: Int32Array[] = []
+  readonly #tag: Uint8Array[] = []
+  /** Freed cell ranges by width. */
+  readonly #free: number[][]
+  #top = 0
+  #freeCells = 0
+  /** Residuals of values >= 2^84: key = cell, or -1 - account for a settlement. */
   readonly #wide = new Map<number, bigint>()
-  readonly #width: number
-  readonly #assetScale: number[]
   readonly #assetInvScale: Float64Array
   readonly #assetWeight: Float64Array
   readonly #assetPendingWeight: Float64Array
@@ -81,17 +93,14 @@ export class HealthBook {
     this.capacity = capacity
     this.C = config.collateralSlots ?? 5
     this.P = config.positionSlots ?? 3
+    if (!(this.C >= 0 && this.C <= 15 && this.P >= 0 && this.P <= 15)) throw new InvalidParameterError('at most 15 collateral entries and 15 positions per account', { field: 'collateralSlots' })
     this.feedPrice = new Float64Array(feeds)
     this.feedPriceExact = new Array<bigint>(feeds).fill(0n)
-    this.colAsset = new Uint8Array(capacity * this.C)
-    this.colAmount = new Float64Array(capacity * this.C)
-    this.posMarket = new Uint8Array(capacity * this.P)
-    this.posSize = new Float64Array(capacity * this.P)
-    this.posEntry = new Float64Array(capacity * this.P)
     this.settlement = new Float64Array(capacity)
-    this.#width = this.C + 2 * this.P + 1
-    this.#residual = new Int32Array(capacity * this.#width)
-    this.#assetScale = assets.map((a) => 10 ** a.decimals)
+    this.#settlementResidual = new Int32Array(capacity)
+    this.#start = new Int32Array(capacity)
+    this.#shape = new Uint8Array(capacity)
+    this.#free = Array.from({ length: this.C + 2 * this.P + 1 }, () => [])
     this.#assetInvScale = Float64Array.from(assets, (a) => 1 / 10 ** a.decimals)
     this.#assetWeight = Float64Array.from(assets, (a) => toF(a.weight, 1e18))
     this.#assetPendingWeight = Float64Array.from(assets, (a) => toF(a.pendingWeight ?? 0n, 1e18))
@@ -109,75 +118,165 @@ export class HealthBook {
     this.feedPrice[feed] = toF(price, 1e18)
   }
 
-  /** Stores `v` exactly: returns its nearest double (kept in a float array) and records the residual. */
-  #put(i: number, k: number, v: bigint, field: string): number {
-    if (v >= EXACT_LIMIT || v <= -EXACT_LIMIT) throw new InvalidParameterError(`${field} is too large for the book (|v| < 2^116)`, { field })
+  /** Splits `v` (|v| < 2^116, checked by the caller) into its nearest double and a residual stored at `res[at]` (or in the side map under `key`). */
+  #split(v: bigint, res: Int32Array, at: number, key: number): number {
     const f = Number(v)
-    const at = i * this.#width + k
-    if (this.#residual[at] === WIDE) this.#wide.delete(at)
+    if (res[at] === WIDE) this.#wide.delete(key)
     if (f < NARROW && f > -NARROW) {
-      this.#residual[at] = Number(v - BigInt(f))
+      res[at] = Number(v - BigInt(f))
     } else {
-      this.#residual[at] = WIDE
-      this.#wide.set(at, v - BigInt(f))
+      res[at] = WIDE
+      this.#wide.set(key, v - BigInt(f))
     }
     return f
   }
 
-  #get(i: number, k: number, f: number): bigint {
-    const at = i * this.#width + k
-    const r = this.#residual[at]!
-    return BigInt(f) + (r === WIDE ? this.#wide.get(at)! : BigInt(r))
+  #join(f: number, r: number, key: number): bigint {
+    return BigInt(f) + (r === WIDE ? this.#wide.get(key)! : BigInt(r))
+  }
+
+  #putCell(c: number, v: bigint, tag: number): void {
+    const s = c >>> SLAB_BITS
+    const o = c & SLAB_MASK
+    this.#val[s]![o] = this.#split(v, this.#res[s]!, o, c)
+    this.#tag[s]![o] = tag
+  }
+
+  #cell(c: number): bigint {
+    const s = c >>> SLAB_BITS
+    const o = c & SLAB_MASK
+    return this.#join(this.#val[s]![o]!, this.#res[s]![o]!, c)
+  }
+
+  /**
+   * A range of `w` contiguous cells inside one slab: a freed one of that width, else the head of a
+   * wider freed one (the rest goes back to its own width), else fresh cells at the top.
+   */
+  #alloc(w: number): number {
+    for (let v = w; v < this.#free.length; v++) {
+      const c = this.#free[v]!.pop()
+      if (c === undefined) continue
+      if (v > w) this.#free[v - w]!.push(c + w)
+      this.#freeCells -= w
+      return c
+    }
+    let c = this.#top
+    if ((c & SLAB_MASK) + w > SLAB_CELLS) c = ((c >>> SLAB_BITS) + 1) << SLAB_BITS
+    while (((c + w - 1) >>> SLAB_BITS) >= this.#val.length) {
+      this.#val.push(new Float64Array(SLAB_CELLS))
+      this.#res.push(new Int32Array(SLAB_CELLS))
+      this.#tag.push(new Uint8Array(SLAB_CELLS))
+    }
+    this.#top = c + w
+    return c
+  }
+
+  /**
+   * Slides every account's cells down over the freed ranges, in place (in order of their first
+   * cell, so a range only ever moves down and never over one not yet moved), and drops the slabs
+   * left empty. Runs when freed cells outnumber the used ones (accounts shrank for good).
+   */
+  #compactCells(): void {
+    const order = new Int32Array(this.size)
+    let n = 0
+    for (let i = 0; i < this.size; i++) if (this.#shape[i]! !== 0) order[n++] = i
+    const live = order.subarray(0, n).sort((a, b) => this.#start[a]! - this.#start[b]!)
+    let dst = 0
+    for (const i of live) {
+      const shape = this.#shape[i]!
+      const w = (shape >>> 4) + 2 * (shape & 15)
+      if ((dst & SLAB_MASK) + w > SLAB_CELLS) dst = ((dst >>> SLAB_BITS) + 1) << SLAB_BITS
+      const src = this.#start[i]!
+      if (src !== dst) {
+        for (let k = 0; k < w; k++) {
+          const a = src + k
+          const b = dst + k
+          const r = this.#res[a >>> SLAB_BITS]![a & SLAB_MASK]!
+          this.#val[b >>> SLAB_BITS]![b & SLAB_MASK] = this.#val[a >>> SLAB_BITS]![a & SLAB_MASK]!
+          this.#res[b >>> SLAB_BITS]![b & SLAB_MASK] = r
+          this.#tag[b >>> SLAB_BITS]![b & SLAB_MASK] = this.#tag[a >>> SLAB_BITS]![a & SLAB_MASK]!
+          if (r === WIDE) {
+            this.#wide.set(b, this.#wide.get(a)!)
+            this.#wide.delete(a)
+          }
+        }
+        this.#start[i] = dst
+      }
+      dst += w
+    }
+    this.#top = dst
+    this.#freeCells = 0
+    for (const f of this.#free) f.length = 0
+    const slabs = dst === 0 ? 0 : ((dst - 1) >>> SLAB_BITS) + 1
+    this.#val.length = slabs
+    this.#res.length = slabs
+    this.#tag.length = slabs
   }
 
   /** Stores account `i`; asset and market ids are indices into the config; |values| < 2^116. Validates everything before writing anything. */
   setAccount(i: number, a: Account): void {
-    if (!(i >= 0 && i < this.capacity)) throw new UnknownAccountError(`account slot ${i} is outside the book`, { field: 'index' })
+    if (!(Number.isInteger(i) && i >= 0 && i < this.capacity)) throw new UnknownAccountError(`account slot ${i} is outside the book`, { field: 'index' })
     if (a.collateral.length > this.C || a.positions.length > this.P) throw new InvalidParameterError('too many collateral entries or positions for the book', { field: 'account' })
     const big = (v: bigint) => v >= EXACT_LIMIT || v <= -EXACT_LIMIT
     a.collateral.forEach((c, s) => {
       const asset = Number(c.asset)
-      if (!(asset >= 0 && asset < this.#assetScale.length)) throw new InvalidParameterError(`unknown asset ${c.asset}`, { field: `collateral[${s}].asset` })
+      if (!(Number.isInteger(asset) && asset >= 0 && asset < this.#assetFeed.length)) throw new InvalidParameterError(`unknown asset ${c.asset}`, { field: `collateral[${s}].asset` })
       if (c.amount < 0n || big(c.amount)) throw new InvalidParameterError('amount must be in [0, 2^116)', { field: `collateral[${s}].amount` })
     })
     a.positions.forEach((p, s) => {
       const m = Number(p.market)
-      if (!(m >= 0 && m < this.config.markets.length)) throw new InvalidParameterError(`unknown market ${p.market}`, { field: `positions[${s}].market` })
+      if (!(Number.isInteger(m) && m >= 0 && m < this.#marketFeed.length)) throw new InvalidParameterError(`unknown market ${p.market}`, { field: `positions[${s}].market` })
       if (big(p.size) || p.entryPrice <= 0n || big(p.entryPrice)) throw new InvalidParameterError('size or entry price out of range', { field: `positions[${s}]` })
     })
     if (big(a.settlement)) throw new InvalidParameterError('settlement out of range', { field: 'settlement' })
-    for (let s = 0; s < this.C; s++) {
-      const c = a.collateral[s]
-      const j = i * this.C + s
-      this.colAsset[j] = c ? Number(c.asset) | (c.state === 'pending' ? PENDING : 0) : 0
-      this.colAmount[j] = this.#put(i, s, c ? c.amount : 0n, `collateral[${s}].amount`)
+    // zero entries change no formula: they take no cells
+    const collateral = a.collateral.filter((c) => c.amount !== 0n)
+    const positions = a.positions.filter((p) => p.size !== 0n)
+    const w = collateral.length + 2 * positions.length
+    const shape = this.#shape[i]!
+    const oldW = (shape >>> 4) + 2 * (shape & 15)
+    let c = this.#start[i]!
+    if (oldW !== w) {
+      if (oldW > 0) {
+        this.#free[oldW]!.push(c)
+        this.#freeCells += oldW
+        this.#shape[i] = 0
+        if (this.#freeCells > this.#top - this.#freeCells + 1024) this.#compactCells()
+      }
+      c = w > 0 ? this.#alloc(w) : 0
     }
-    for (let s = 0; s < this.P; s++) {
-      const p = a.positions[s]
-      const j = i * this.P + s
-      this.posMarket[j] = p ? Number(p.market) : 0
-      this.posSize[j] = this.#put(i, this.C + 2 * s, p ? p.size : 0n, `positions[${s}].size`)
-      this.posEntry[j] = this.#put(i, this.C + 2 * s + 1, p ? p.entryPrice : 0n, `positions[${s}].entryPrice`)
+    this.#start[i] = c
+    this.#shape[i] = (collateral.length << 4) | positions.length
+    for (const e of collateral) this.#putCell(c++, e.amount, Number(e.asset) | (e.state === 'pending' ? PENDING : 0))
+    for (const p of positions) {
+      this.#putCell(c++, p.size, Number(p.market))
+      this.#putCell(c++, p.entryPrice, 0)
     }
-    this.settlement[i] = this.#put(i, this.C + 2 * this.P, a.settlement, 'settlement')
+    this.settlement[i] = this.#split(a.settlement, this.#settlementResidual, i, -1 - i)
     if (i >= this.size) this.size = i + 1
   }
 
-  /** The exact account back, in core's form (asset/market ids as their indices). */
+  /** The exact account back, in core's form (asset/market ids as their indices; zero entries are not kept). */
   account(i: number): Account {
+    const shape = this.#shape[i]!
+    let c = this.#start[i]!
     const collateral = []
-    for (let s = 0; s < this.C; s++) {
-      const amount = this.#get(i, s, this.colAmount[i * this.C + s]!)
-      const tag = this.colAsset[i * this.C + s]!
-      if (amount !== 0n) collateral.push({ asset: String(tag & ~PENDING), amount, state: tag & PENDING ? ('pending' as const) : ('active' as const) })
+    for (let k = 0; k < shape >>> 4; k++, c++) {
+      const tag = this.#tag[c >>> SLAB_BITS]![c & SLAB_MASK]!
+      collateral.push({ asset: String(tag & ~PENDING), amount: this.#cell(c), state: tag & PENDING ? ('pending' as const) : ('active' as const) })
     }
     const positions = []
-    for (let s = 0; s < this.P; s++) {
-      const j = i * this.P + s
-      const size = this.#get(i, this.C + 2 * s, this.posSize[j]!)
-      if (size !== 0n) positions.push({ market: String(this.posMarket[j]), size, entryPrice: this.#get(i, this.C + 2 * s + 1, this.posEntry[j]!) })
-    }
-    return { collateral, positions, settlement: this.#get(i, this.C + 2 * this.P, this.settlement[i]!) }
+    for (let k = 0; k < (shape & 15); k++, c += 2) positions.push({ market: String(this.#tag[c >>> SLAB_BITS]![c & SLAB_MASK]), size: this.#cell(c), entryPrice: this.#cell(c + 1) })
+    return { collateral, positions, settlement: this.#join(this.settlement[i]!, this.#settlementResidual[i]!, -1 - i) }
+  }
+
+  /** Whether account `i` holds a position in market `m`. */
+  hasPosition(i: number, m: number): boolean {
+    const shape = this.#shape[i]!
+    const c = this.#start[i]! + (shape >>> 4)
+    const tag = this.#tag[c >>> SLAB_BITS]
+    for (let k = 0, o = c & SLAB_MASK; k < (shape & 15); k++, o += 2) if (tag![o] === m) return true
+    return false
   }
 
   /** Sets market `m`'s volatility multiplier (float screen and exact context alike). */
@@ -206,12 +305,14 @@ export class HealthBook {
 
   /** The distinct feeds account `i` depends on (collateral assets, position markets), written to `out` (length >= C + P); returns how many. */
   feedsOf(i: number, out: Uint8Array): number {
+    const shape = this.#shape[i]!
+    const nc = shape >>> 4
+    const c = this.#start[i]!
+    const tag = this.#tag[c >>> SLAB_BITS]
     let n = 0
-    for (let s = 0; s < this.C + this.P; s++) {
-      const c = s < this.C
-      const k = c ? i * this.C + s : i * this.P + s - this.C
-      if ((c ? this.colAmount[k] : this.posSize[k]) === 0) continue
-      const f = c ? this.#assetFeed[this.colAsset[k]! & ~PENDING]! : this.#marketFeed[this.posMarket[k]!]!
+    for (let k = 0, o = c & SLAB_MASK; k < nc + (shape & 15); k++) {
+      const f = k < nc ? this.#assetFeed[tag![o++]! & ~PENDING]! : this.#marketFeed[tag![o]!]!
+      if (k >= nc) o += 2
       let seen = false
       for (let q = 0; q < n; q++) if (out[q] === f) seen = true
       if (!seen) out[n++] = f
@@ -219,18 +320,19 @@ export class HealthBook {
     return n
   }
 
-  /** Bytes held by each per-account array (the side map of wide residuals estimated at 80 bytes an entry). */
+  /** Bytes held: per-account arrays, the cell slabs (13 bytes a cell) and the cells in use, the side map of wide residuals (estimated at 80 bytes an entry). */
   footprint(): Record<string, number> {
     return {
-      colAsset: this.colAsset.byteLength,
-      colAmount: this.colAmount.byteLength,
-      posMarket: this.posMarket.byteLength,
-      posSize: this.posSize.byteLength,
-      posEntry: this.posEntry.byteLength,
-      settlement: this.settlement.byteLength,
-      residual: this.#residual.byteLength,
+      settlement: this.settlement.byteLength + this.#settlementResidual.byteLength,
+      startAndShape: this.#start.byteLength + this.#shape.byteLength,
+      cellSlabs: this.#val.length * SLAB_CELLS * 13,
       wideResiduals: this.#wide.size * 80,
     }
+  }
+
+  /** Cells in use and freed cells waiting for an account of their width. */
+  cells(): { used: number; free: number } {
+    return { used: this.#top - this.#freeCells, free: this.#freeCells }
   }
 
   /** Approximate equity - mmReq of account `i` in USD (float), and its price sensitivity sum. */
@@ -240,25 +342,26 @@ export class HealthBook {
     let mag = eq < 0 ? -eq : eq
     let mm = 0
     let sens = 0
-    for (let s = 0, j = i * this.C; s < this.C; s++, j++) {
-      const amt = this.colAmount[j]!
-      if (amt === 0) continue
-      const tag = this.colAsset[j]!
-      const a = tag & ~PENDING
-      const w = tag & PENDING ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
-      const v = amt * this.#assetInvScale[a]! * fp[this.#assetFeed[a]!]! * w
+    const shape = this.#shape[i]!
+    const c = this.#start[i]!
+    const val = this.#val[c >>> SLAB_BITS]
+    const tag = this.#tag[c >>> SLAB_BITS]
+    let o = c & SLAB_MASK
+    for (let k = shape >>> 4; k > 0; k--, o++) {
+      const t = tag![o]!
+      const a = t & ~PENDING
+      const w = t & PENDING ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
+      const v = val![o]! * this.#assetInvScale[a]! * fp[this.#assetFeed[a]!]! * w
       eq += v
       mag += v
       sens += v
     }
-    for (let s = 0, j = i * this.P; s < this.P; s++, j++) {
-      const raw = this.posSize[j]!
-      if (raw === 0) continue
-      const size = raw * 1e-18
-      const m = this.posMarket[j]!
+    for (let k = shape & 15; k > 0; k--, o += 2) {
+      const size = val![o]! * 1e-18
+      const m = tag![o]!
       const mark = fp[this.#marketFeed[m]!]!
       const abs = size < 0 ? -size : size
-      const pnl = size * (mark - this.posEntry[j]! * 1e-18)
+      const pnl = size * (mark - val![o + 1]! * 1e-18)
       const req = abs * mark * this.#marketMm[m]!
       eq += pnl
       mm += req

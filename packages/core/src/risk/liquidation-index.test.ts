@@ -38,6 +38,35 @@ describe('health book and liquidation index', () => {
     }
   })
 
+  it('accounts that change shape keep every other account intact and reuse freed cells', () => {
+    const book = syntheticBook(300, 8n)
+    const ref = Array.from({ length: 300 }, (_, i) => book.account(i))
+    const next = rng(17n)
+    for (let round = 0; round < 3000; round++) {
+      const i = Number(next() % 300n)
+      const from = ref[Number(next() % 300n)]!
+      // a random subset of another account's entries: widths change both ways
+      // (a fresh fixture account now and then, so that widths grow back as well as shrink)
+      const src = next() % 4n === 0n ? syntheticBook(1, BigInt(round) + 100n).account(0) : from
+      const a = { collateral: src.collateral.filter(() => next() % 3n !== 0n), positions: src.positions.filter(() => next() % 3n !== 0n), settlement: src.settlement - BigInt(round) }
+      book.setAccount(i, a)
+      ref[i] = a
+    }
+    for (let i = 0; i < 300; i++) expect(book.account(i)).toEqual(ref[i])
+    // then every account shrinks to at most one entry: freed cells outnumber used ones, and the
+    // book slides the survivors down in place
+    for (let i = 0; i < 300; i += 1) {
+      ref[i] = { collateral: ref[i]!.collateral.slice(0, 1), positions: [], settlement: ref[i]!.settlement }
+      book.setAccount(i, ref[i]!)
+    }
+    for (let i = 0; i < 300; i++) expect(book.account(i)).toEqual(ref[i])
+    const { used, free } = book.cells()
+    expect(used).toBe(ref.reduce((n, a) => n + a.collateral.length + 2 * a.positions.length, 0))
+    // freed ranges are reused (split if wider); past used + 1024 the cells are slid down in place
+    expect(free).toBeLessThanOrEqual(used + 1024)
+    expect(book.footprint().cellSlabs).toBe(65536 * 13)
+  })
+
   it('after every tick, the index agrees with a full exact rescan while touching few accounts', () => {
     const book = syntheticBook(2000, 11n)
     const index = new LiquidationIndex(book)

@@ -120,12 +120,9 @@ export class LiquidationIndex {
     const liquidatable: number[] = []
     let reevaluated = 0
     for (let i = 0; i < b.size; i++) {
-      for (let s = 0, j = i * b.P; s < b.P; s++, j++) {
-        if (b.posSize[j] === 0 || b.posMarket[j] !== m) continue
-        reevaluated++
-        if (this.#arm(i)) liquidatable.push(i)
-        break
-      }
+      if (!b.hasPosition(i, m)) continue
+      reevaluated++
+      if (this.#arm(i)) liquidatable.push(i)
     }
     this.#compact()
     return { reevaluated, liquidatable }
