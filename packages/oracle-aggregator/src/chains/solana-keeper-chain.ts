@@ -1,4 +1,4 @@
-import type { Hex, SubmitResult } from '@bulwark/core'
+import type { Finality, Hex, SubmitResult } from '@bulwark/core'
 import { SolanaAdapter, type SolanaAdapterOptions } from '@bulwark/solana-adapter'
 import type { KeeperChain } from '../services/keeper/types.js'
 
@@ -14,6 +14,8 @@ export type SolanaKeeperChainOptions = SolanaAdapterOptions
  * which the keeper counts as `lost`.
  */
 export class SolanaKeeperChain extends SolanaAdapter implements KeeperChain {
+  /** getSignaturesForAddress and getTransaction answer from `confirmed` on: index up to the confirmed slot. */
+  readonly accountChangesFinality: Finality = 'safe'
   #ready: Promise<unknown> | undefined
 
   /** Program check + the liquidator's margin account, once (retried after a failure). */

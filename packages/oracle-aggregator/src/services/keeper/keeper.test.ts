@@ -160,4 +160,31 @@ describe('liquidation keeper', () => {
     expect(expected.has(`10002:${acct(10002, 100)}`)).toBe(true)
     expect(bruteForce(chains).size).toBe(0)
   })
+
+  it("indexes only up to the chain's accountChangesFinality: events in later blocks are read on a later poll, none lost", async () => {
+    /** A chain whose account events are complete only `lag` blocks behind the head (as Solana's confirmed vs processed). */
+    class LaggingChain extends CoreChain {
+      readonly accountChangesFinality = 'safe' as const
+      lag = 0n
+      override async getHeight(f: Parameters<CoreChain['getHeight']>[0]): Promise<bigint> {
+        return f === 'safe' ? this.height - this.lag : this.height
+      }
+    }
+    const chain = new LaggingChain(10002, assets, markets)
+    setAll([chain], 100, WAD)
+    setAll([chain], 1, 30_000n * WAD)
+    setAll([chain], 2, 2_000n * WAD)
+    setAll([chain], 3, 150n * WAD)
+    populate(chain, 10, 0)
+    const keeper = new LiquidationKeeper(config, { chains: [chain], logger })
+    await keeper.start(new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD }], [2, { price: 2_000n * WAD }], [3, { price: 150n * WAD }]]))
+    expect(keeper.stats.accountsTracked).toBe(10)
+    chain.lag = 2n
+    populate(chain, 14, 0) // accounts 10..13 are new, in the last 4 blocks
+    expect(await keeper.poll()).toBe(12) // up to head - 2: the 10 re-put + accounts 10 and 11
+    expect(keeper.stats.accountsTracked).toBe(12)
+    chain.lag = 0n
+    await keeper.poll()
+    expect(keeper.stats.accountsTracked).toBe(14)
+  })
 })

@@ -52,7 +52,7 @@ export class LiquidationKeeper {
     this.#rebuild(this.config.capacity ?? 1024)
     for (const [marketId, f] of this.layout.feedOf) this.book.setPrice(f, prices.get(marketId)!.price)
     for (const ch of this.c.chains) {
-      const h = await ch.getHeight('instant')
+      const h = await ch.getHeight(ch.accountChangesFinality ?? 'instant')
       await this.#ingest(ch, await ch.getAccountChanges(0n, h))
       this.#heights.set(ch.chainId, h)
     }
@@ -104,7 +104,7 @@ export class LiquidationKeeper {
     let n = 0
     for (const ch of this.c.chains) {
       const from = this.#heights.get(ch.chainId)! + 1n
-      const to = await ch.getHeight('instant')
+      const to = await ch.getHeight(ch.accountChangesFinality ?? 'instant')
       if (to < from) continue
       const changed = await ch.getAccountChanges(from, to)
       await this.#ingest(ch, changed, true)

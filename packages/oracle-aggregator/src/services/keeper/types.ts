@@ -1,4 +1,4 @@
-import type { ChainAdapter, Hex } from '@bulwark/core'
+import type { ChainAdapter, Finality, Hex } from '@bulwark/core'
 
 /**
  * What the keeper needs beyond ChainAdapter: which accounts changed in a block range (from the
@@ -8,6 +8,13 @@ import type { ChainAdapter, Hex } from '@bulwark/core'
 export interface AccountEventSource {
   /** Accounts touched by events in blocks/slots [fromHeight, toHeight], each once. */
   getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]>
+  /**
+   * The finality up to which getAccountChanges has complete data: the keeper indexes up to
+   * getHeight(this), so a range it has read never gains events later. Solana: `safe` (confirmed),
+   * since getSignaturesForAddress / getTransaction serve no merely processed slots.
+   * @default 'instant'
+   */
+  readonly accountChangesFinality?: Finality
 }
 
 export type KeeperChain = ChainAdapter & AccountEventSource
