@@ -14,7 +14,9 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANVIL_KEY_1, EvmStack } from './helpers/evm-stack.js'
 import { ExchangeServer } from './helpers/exchange-server.js'
+import { liquidationsSince } from './helpers/solana-liquidations.js'
 import { PROGRAM, SolanaProgram } from './helpers/solana-program.js'
+import { openTraders, registerRemoteUsdc, type SolanaTrader } from './helpers/solana-traders.js'
 import { creditAndOpen, REMOTE, REMOTE_VAULT, traders, USDC } from './helpers/traders.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -67,6 +69,7 @@ beforeAll(async () => {
     out: join(dir, 'deployment.json'),
   })
   solana = await SolanaProgram.start({ chainId: 1, oracleSigners: [signer], oracleEmitter: emitter, markets: [1, 100] })
+  await registerRemoteUsdc(solana, 100)
   const payer = await createKeyPairSignerFromPrivateKeyBytes(solanaSeed)
   await solana.fund(payer.address)
   reader = await solana.adapter(1)
@@ -90,7 +93,7 @@ beforeAll(async () => {
       { type: 'solana', chainId: 1, rpcUrl: solana.server.url, wsUrl: solana.server.wsUrl, programId: PROGRAM, payerKeyFile: 'solana-payer.key' },
     ],
     keeper: {
-      chains: [10002],
+      chains: [10002, 1],
       assets: [{ originChain: REMOTE, asset: USDC, decimals: 6, weight: String(WAD), pendingWeight: String(WAD / 2n), priceMarketId: 100 }],
       markets: [{ marketId: 1, imf: String(WAD / 10n), mmf: String(WAD / 20n) }],
     },
@@ -105,7 +108,7 @@ afterAll(async () => {
 })
 
 describe('bulwark-oracle start --config: chain adapters from the config (anvil + Solana program), as a process', () => {
-  it('publishes to both chains and its keeper liquidates on the real MarginEngine after a fall', async () => {
+  it('publishes to both chains and its keeper liquidates on the real MarginEngine and the real Solana program after a fall', async () => {
     const child = spawn(process.execPath, [tsx, bin, 'start', '--config', join(dir, 'node.json')], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
@@ -117,8 +120,11 @@ describe('bulwark-oracle start --config: chain adapters from the config (anvil +
       expect((await evm.readPrice(1))!.price).toBe(2000n * WAD)
       expect((await reader.readPrice(1))!.price).toBe(2000n * WAD)
       await creditAndOpen(stack, { guardians, keys: traderKeys, leverageX10: [20, 50, 90, 95], usdc: 1_000n, market: 1, price: 2_000n })
+      // on Solana too (the program's guardian set is the one oracle key here): a 5x and a 9.5x long
+      const solTraders: SolanaTrader[] = await openTraders(solana, reader, { chainId: 1, guardians: [oracleKey], leverageX10: [50, 95], usdc: 1_000n, market: 1, usdMarket: 100, price: 2_000n })
       const from = await stack.pub.getBlockNumber({ cacheTime: 0 })
-      await until('the keeper to index the traders', async () => ((await (await fetch(`http://127.0.0.1:${opsPort}/status`)).json()) as { keeper?: { accountsTracked: number } }).keeper?.accountsTracked === accounts.length)
+      const fromSlot = await reader.getHeight('instant')
+      await until('the keeper to index the traders on both chains', async () => ((await (await fetch(`http://127.0.0.1:${opsPort}/status`)).json()) as { keeper?: { accountsTracked: number } }).keeper?.accountsTracked === accounts.length + solTraders.length)
       setPrice(eth, '1850') // -7.5%: the 9x and 9.5x longs fall below maintenance
       await until('the fall on Solana', async () => (await reader.readPrice(1))?.price === 1850n * WAD)
       const events = await until('liquidations', async () => {
@@ -127,6 +133,14 @@ describe('bulwark-oracle start --config: chain adapters from the config (anvil +
       })
       expect(new Set(events.map((e) => e.args.account.toLowerCase()))).toEqual(new Set([accounts[2], accounts[3]]))
       expect(events.every((e) => e.args.liquidator === liquidator)).toBe(true)
+      // and on Solana: only the 9.5x account, by the config's payer key
+      const onSolana = await until('the liquidation on Solana', async () => {
+        const l = await liquidationsSince(solana.server.url, fromSlot)
+        return l.length > 0 && l
+      })
+      const payer = await createKeyPairSignerFromPrivateKeyBytes(solanaSeed)
+      expect(new Set(onSolana.map((l) => l.account))).toEqual(new Set([solTraders[1]!.pda]))
+      expect(onSolana.every((l) => l.liquidator === payer.address)).toBe(true)
       // the counter moves when the keeper sees its receipt, which can trail the event a poll interval
       const submitted = /bulwark_keeper_liquidations_total\{outcome="submitted"\} [1-9]/
       await until('the keeper to count its liquidations', async () => submitted.test(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()))
