@@ -6,9 +6,11 @@ import type { Account } from './types.js'
 /**
  * A synthetic book for tests and benchmarks: 8 feeds (5 collateral assets valued by feeds 0-4 and
  * markets on feeds 5-7 and 0), accounts with 5 collateral entries and 3 positions, leverage spread so
- * that a small share sits near liquidation. Deterministic for a seed.
+ * that a small share sits near liquidation. Deterministic for a seed. `maxLeverage` (default 20,
+ * the stressed book: about a quarter of accounts below health 1.1) bounds the notional at
+ * 1..maxLeverage times the base collateral.
  */
-export function syntheticBook(n: number, seed = 1n): HealthBook {
+export function syntheticBook(n: number, seed = 1n, maxLeverage = 20n): HealthBook {
   const book = new HealthBook({
     capacity: n,
     feeds: 8,
@@ -44,7 +46,7 @@ export function syntheticBook(n: number, seed = 1n): HealthBook {
         const market = Number(r(4n))
         const mark = prices[[5, 6, 7, 1][market]!]!
         // leverage up to ~20x on the base collateral, split over three positions
-        const notional = (base * WAD * (1n + r(20n))) / 3n
+        const notional = (base * WAD * (1n + r(maxLeverage))) / 3n
         const size = (notional * WAD) / mark
         const entry = (mark * (980n + r(40n))) / 1000n
         return { market: String(market), size: r(2n) === 0n ? size : -size, entryPrice: entry + BigInt(k) }
