@@ -218,6 +218,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
             metrics,
             log: log.child({ service: 'watcher', chain: c.chainId }),
             sign: (m) => attestor.observe(m),
+            signMany: (ms) => attestor.observeMany(ms),
             requestReobservation: (chain, emitter, fromSeq, toSeq) => gossip!.requestReobservation({ chain, emitter, fromSeq, toSeq }),
           },
         ),

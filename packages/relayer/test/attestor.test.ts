@@ -142,6 +142,17 @@ describe('Attestor', () => {
     expect(vaas).toHaveLength(1)
   })
 
+  it('observes a watcher chunk in one commit with one result per message (signed, duplicate, conflict)', async () => {
+    const a = make()
+    await a.observe(msg(20n, Uint8Array.of(1)))
+    const batches = env.store.syncedBatches
+    const results = await a.observeMany([msg(20n, Uint8Array.of(1)), msg(21n), msg(20n, Uint8Array.of(2)), msg(22n)])
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual(['duplicate', 'signed', 'ConflictingObservation', 'signed'])
+    expect(env.store.syncedBatches - batches).toBe(1)
+    expect(published).toHaveLength(4) // 20 (first), 20 again (duplicate re-published), 21, 22
+    for (const q of [21n, 22n]) expect((await env.store.get<SignedRecord>(K.signed(10002, toBytes32('0xaa'), q)))?.digest).toBe(bytesToHex(vaaDigest(bodyOf(msg(q)))))
+  })
+
   it('stores a verified peer VAA once and ignores it afterwards', async () => {
     const a = make()
     const body = bodyOf(msg(3n))

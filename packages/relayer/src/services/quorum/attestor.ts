@@ -9,6 +9,9 @@ import { K, type Op, type Store } from '../store/store.js'
 import type { Metrics } from '../ops/metrics.js'
 import { messageKeyOfBody } from './message-key.js'
 
+/** What observing one message did. */
+export type Outcome = 'signed' | 'duplicate' | 'not-a-guardian'
+
 /** What K.signed holds: the digest signed for that (emitter, sequence) and the observation (hex of signature 65 || body). */
 export type SignedRecord = { digest: Hex; signedAt: number; observation?: Hex }
 export type VaaRecord = { vaa: Hex; assembledAt: number; source: 'quorum' | 'peer' }
@@ -87,53 +90,87 @@ export class Attestor {
    * was signed before (its observation is re-published). A different body for the same
    * (emitter, sequence) throws ConflictingObservationError and signs nothing.
    */
-  async observe(msg: ObservedMessage): Promise<'signed' | 'duplicate' | 'not-a-guardian'> {
-    const body = encodeVaaBody({
-      timestamp: msg.timestamp,
-      nonce: msg.nonce,
-      emitterChain: msg.emitterChain,
-      emitterAddress: msg.emitterAddress,
-      sequence: msg.sequence,
-      consistencyLevel: msg.consistencyLevel,
-      payload: msg.payload,
-    })
-    const digestBytes = vaaDigest(body)
-    const digest = bytesToHex(digestBytes)
-    const key = K.signed(msg.emitterChain, msg.emitterAddress, msg.sequence)
-    const high = await this.#highest(msg.emitterChain, msg.emitterAddress)
-    const previous = this.#signing.get(key) ?? (msg.sequence > high ? undefined : (await this.#c.store.get<SignedRecord>(key))?.digest)
-    if (previous !== undefined) {
-      if (previous === digest) {
-        const own = this.#pending.get(digest)?.sigs.get(this.#c.index)
-        if (own) this.#c.publish({ body, signature: own })
-        return 'duplicate'
+  async observe(msg: ObservedMessage): Promise<Outcome> {
+    const [r] = await this.observeMany([msg])
+    if (r!.status === 'rejected') throw r!.reason
+    return r!.value
+  }
+
+  /**
+   * {@link observe} for a watcher's chunk: one settled result per message, in order. The chunk's
+   * signatures are written in one synced commit (durable before any is gossiped), then published
+   * and added to their pending bodies; one pass assembles what reached a quorum.
+   */
+  async observeMany(msgs: readonly ObservedMessage[]): Promise<PromiseSettledResult<Outcome>[]> {
+    const out: PromiseSettledResult<Outcome>[] = new Array(msgs.length)
+    const fresh: { i: number; key: string; body: Uint8Array; digestBytes: Uint8Array; digest: Hex; msg: ObservedMessage }[] = []
+    for (const [i, msg] of msgs.entries()) {
+      try {
+        const body = encodeVaaBody(msg)
+        const digestBytes = vaaDigest(body)
+        const digest = bytesToHex(digestBytes)
+        const key = K.signed(msg.emitterChain, msg.emitterAddress, msg.sequence)
+        const high = this.#high.get(K.signedPrefix(msg.emitterChain, msg.emitterAddress)) ?? (await this.#highest(msg.emitterChain, msg.emitterAddress))
+        const previous = this.#signing.get(key) ?? (msg.sequence > high ? undefined : (await this.#c.store.get<SignedRecord>(key))?.digest)
+        if (previous !== undefined) {
+          if (previous === digest) {
+            const own = this.#pending.get(digest)?.sigs.get(this.#c.index)
+            if (own) this.#c.publish({ body, signature: own })
+            out[i] = { status: 'fulfilled', value: 'duplicate' }
+            continue
+          }
+          this.#c.metrics.conflicts.inc({ source: 'watcher' })
+          this.#c.log.error({ key, signed: previous, seen: digest }, 'ALERT: conflicting body for an already signed message; not signing')
+          throw new ConflictingObservationError(`a different body was already signed for ${key}`, { field: 'sequence', details: `signed ${previous}, seen ${digest}` })
+        }
+        if (this.#c.index < 0) {
+          out[i] = { status: 'fulfilled', value: 'not-a-guardian' }
+          continue
+        }
+        this.#signing.set(key, digest)
+        fresh.push({ i, key, body, digestBytes, digest, msg })
+      } catch (reason) {
+        out[i] = { status: 'rejected', reason }
       }
-      this.#c.metrics.conflicts.inc({ source: 'watcher' })
-      this.#c.log.error({ key, signed: previous, seen: digest }, 'ALERT: conflicting body for an already signed message; not signing')
-      throw new ConflictingObservationError(`a different body was already signed for ${key}`, { field: 'sequence', details: `signed ${previous}, seen ${digest}` })
     }
-    if (this.#c.index < 0) return 'not-a-guardian'
-    this.#signing.set(key, digest)
+    if (fresh.length === 0) return out
+    const ops: Op[] = []
+    const signed: { f: (typeof fresh)[number]; signature: Uint8Array; doneBefore: boolean }[] = []
     try {
-      const signature = this.#c.key.sign(digestBytes)
-      const observation = new Uint8Array(65 + body.length)
-      observation.set(signature, 0)
-      observation.set(body, 65)
-      const record: SignedRecord = { digest, signedAt: Date.now(), observation: bytesToHex(observation) }
-      // Peers may have formed the VAA before this node's watcher got here: then nothing is unfinished.
-      const doneBefore = this.#done.has(digest)
-      const ops: Op[] = [{ type: 'put', key, value: record }]
-      if (!doneBefore) ops.push({ type: 'put', key: K.unfinished(digest), value: key })
-      await this.#c.store.commit(ops)
-      this.#raiseHighest(msg.emitterChain, msg.emitterAddress, msg.sequence)
-      this.#c.metrics.observationsSigned.inc()
-      this.signedCount++
-      this.#c.publish({ body, signature })
-      if (this.#done.has(digest)) {
-        if (!doneBefore) await this.#c.store.commit([{ type: 'del', key: K.unfinished(digest) }])
-        return 'signed'
+      const signedAt = Date.now()
+      for (const f of fresh) {
+        const signature = this.#c.key.sign(f.digestBytes)
+        const observation = new Uint8Array(65 + f.body.length)
+        observation.set(signature, 0)
+        observation.set(f.body, 65)
+        const record: SignedRecord = { digest: f.digest, signedAt, observation: bytesToHex(observation) }
+        // Peers may have formed the VAA before this node's watcher got here: then nothing is unfinished.
+        const doneBefore = this.#done.has(f.digest)
+        ops.push({ type: 'put', key: f.key, value: record })
+        if (!doneBefore) ops.push({ type: 'put', key: K.unfinished(f.digest), value: f.key })
+        signed.push({ f, signature, doneBefore })
       }
-      const p = this.#entry(digest, body, digestBytes)
+      await this.#c.store.commit(ops)
+    } catch (reason) {
+      for (const f of fresh) {
+        this.#signing.delete(f.key)
+        out[f.i] = { status: 'rejected', reason }
+      }
+      return out
+    }
+    const late: Op[] = []
+    const assemble: Hex[] = []
+    for (const { f, signature, doneBefore } of signed) {
+      this.#signing.delete(f.key)
+      this.#raiseHighest(f.msg.emitterChain, f.msg.emitterAddress, f.msg.sequence)
+      this.signedCount++
+      this.#c.publish({ body: f.body, signature })
+      out[f.i] = { status: 'fulfilled', value: 'signed' }
+      if (this.#done.has(f.digest)) {
+        if (!doneBefore) late.push({ type: 'del', key: K.unfinished(f.digest) })
+        continue
+      }
+      const p = this.#entry(f.digest, f.body, f.digestBytes)
       // First signature ever for this (emitter, sequence): no VAA of it was assembled by this node
       // before, so assembling it needs no store lookup (a VAA received from a peer in an earlier
       // run is the rare exception; delivery checks its own records and the chain, so it is not
@@ -141,12 +178,12 @@ export class Attestor {
       p.checkStore = false
       if (!p.sigs.has(this.#c.index)) {
         p.sigs.set(this.#c.index, signature)
-        await this.#assemble([digest])
+        if (p.sigs.size + p.unverified.length >= this.#c.guardians.quorum) assemble.push(f.digest)
       }
-      return 'signed'
-    } finally {
-      this.#signing.delete(key)
     }
+    this.#c.metrics.observationsSigned.inc(signed.length)
+    await Promise.all([this.#c.store.commit(late, { sync: false }), this.#assemble(assemble)])
+    return out
   }
 
   /**

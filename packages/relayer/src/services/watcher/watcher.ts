@@ -22,6 +22,8 @@ export type WatcherComponents = {
   log: Logger
   /** Signs a final message (Attestor.observe). */
   sign: (msg: ObservedMessage) => Promise<unknown>
+  /** Signs a chunk, one settled result per message (Attestor.observeMany). @default sign per message */
+  signMany?: (msgs: ObservedMessage[]) => Promise<PromiseSettledResult<unknown>[]>
   /** Asks peers to re-send what they signed for [from, to] of an emitter. */
   requestReobservation: (chain: number, emitter: Hex, fromSeq: bigint, toSeq: bigint) => void
 }
@@ -157,7 +159,8 @@ export class Watcher {
       touched.set(emitterKey, m)
     }
     const ops: Op[] = [...touched].map(([k, m]) => ({ type: 'put', key: K.nextSequence(m.emitterChain, m.emitterAddress), value: String(this.#nextSeq.get(k)) }))
-    const [results] = await Promise.all([Promise.allSettled(chunk.map((m) => this.#c.sign(m))), this.#c.store.commit(ops)])
+    const signing = this.#c.signMany ? this.#c.signMany(chunk) : Promise.allSettled(chunk.map((m) => this.#c.sign(m)))
+    const [results] = await Promise.all([signing, this.#c.store.commit(ops)])
     let failure: unknown
     for (const [i, r] of results.entries()) {
       const m = chunk[i]!
