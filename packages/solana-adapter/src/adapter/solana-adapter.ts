@@ -51,6 +51,7 @@ export class SolanaAdapter implements ChainAdapter {
   readonly #emitter: Hex
   readonly #lookupTable: LookupTable
   readonly #changes: AccountChangeIndex
+  #liquidations = 0
   #closed = false
 
   constructor(options: SolanaAdapterOptions) {
@@ -203,7 +204,10 @@ export class SolanaAdapter implements ChainAdapter {
       liquidator: this.#o.payer, account: target, config: await pdas.config(p),
       liquidatorAccount: await pdas.account(p, addressBytes(this.#o.payer.address)), rest: [...rest],
     })
-    return this.#send(instruction, 200_000)
+    // A liquidation has no instruction data: a second one of the same account under the same
+    // blockhash (a partial liquidation followed up within one slot on a cluster) would be the same
+    // transaction, deduplicated as AlreadyProcessed. A varying compute limit keeps each one distinct.
+    return this.#send(instruction, 200_000 + (this.#liquidations++ % 4096))
   }
 
   /**
