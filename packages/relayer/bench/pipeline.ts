@@ -73,7 +73,7 @@ if (session) {
 }
 const cpu0 = process.cpuUsage()
 const t0 = performance.now()
-for (let i = 0; i < TOTAL; i += MAX_BATCH) await Promise.all(msgs.slice(i, i + MAX_BATCH).map((m) => attestor.observe(m)))
+for (let i = 0; i < TOTAL; i += MAX_BATCH) await attestor.observeMany(msgs.slice(i, i + MAX_BATCH))
 const cpuSign = process.cpuUsage(cpu0)
 for (const data of envelopes) {
   const m: Message = { type: 'unsigned', topic: 'net/observations', data }
