@@ -111,6 +111,15 @@ describe('keeper on Solana: the real program in litesvm behind the RPC server, a
     expect(keeperB.stats.accountsTracked).toBe(traders.length + 1)
   })
 
+  it('a keeper chain pointed at a program id with nothing deployed refuses to liquidate (UnknownAccount naming programId), every time', async () => {
+    const payer = await generateKeyPairSigner()
+    await program.fund(payer.address)
+    const wrong = new SolanaKeeperChain({ chainId: SOLANA, rpcUrl: program.server.url, wsUrl: program.server.wsUrl, programId: (await generateKeyPairSigner()).address, payer })
+    chains.push(wrong)
+    for (let i = 0; i < 2; i++) await expect(wrong.liquidate(traders[0]!.id)).rejects.toMatchObject({ name: 'UnknownAccount', field: 'programId' })
+    expect(await wrong.getAccountChanges(0n, await wrong.getHeight('safe'))).toEqual([])
+  })
+
   it('two keepers racing: each liquidation lands once; the loser counts a lost race, not an error', async () => {
     await keeperA.poll()
     await keeperB.poll()
