@@ -109,6 +109,18 @@ export function defineAdapterCompliance(name: string, setup: () => Promise<Compl
       expect(await errorName(h.adapter.submitVaa(Uint8Array.of(1, 0, 0)))).toMatch(/^(TruncatedVaa|InvalidVaaVersion)$/)
     })
 
+    it('lists a credited account once among the account changes of the credit\'s range (when the adapter indexes accounts)', async (ctx) => {
+      const changes = h.adapter.getAccountChanges?.bind(h.adapter)
+      if (!changes) return ctx.skip()
+      const from = (await h.adapter.getHeight('instant')) + 1n
+      await h.adapter.submitVaa(await h.creditVaa(h.account, 3_000n))
+      const to = await h.adapter.getHeight('instant')
+      const listed = await changes(from, to)
+      expect(listed.filter((a) => a.toLowerCase() === h.account.toLowerCase())).toHaveLength(1)
+      expect(new Set(listed).size).toBe(listed.length)
+      expect(await errorName(changes(to, from - 1n))).toBe('InvalidParameter')
+    })
+
     it('reads an unknown market as null and refuses to liquidate a healthy account', async () => {
       expect(await h.adapter.readPrice(987_654)).toBeNull()
       expect(await errorName(h.adapter.liquidate(h.account))).toBe('AccountHealthy')

@@ -7,7 +7,7 @@ import { GuardianSetRegistry } from '../format/guardian-set.js'
 import { decodePayload, encodePayload } from '../format/payloads.js'
 import { keccak256, parseVaa } from '../format/vaa.js'
 
-type Block = { height: bigint; hash: Hex; timestamp: number; messages: ObservedMessage[] }
+type Block = { height: bigint; hash: Hex; timestamp: number; messages: ObservedMessage[]; changedAccounts: Hex[] }
 
 export type MemoryChainOptions = {
   chainId: number
@@ -53,12 +53,12 @@ export class MemoryChain implements ChainAdapter {
     return this.#blocks[this.#blocks.length - 1]!.height
   }
 
-  /** Mines one block holding `messages` payloads emitted by the vault. */
-  mine(payloads: Uint8Array[] = []): Block {
+  /** Mines one block holding `messages` payloads emitted by the vault and the accounts whose margin state it changed. */
+  mine(payloads: Uint8Array[] = [], changedAccounts: Hex[] = []): Block {
     const height = BigInt(this.#blocks.length)
     const hash = bytesToHex(keccak256(uintToBytes((height << 32n) | BigInt(this.#fork), 40)))
     const timestamp = 1_700_000_000 + Number(height) * 2
-    const block: Block = { height, hash, timestamp, messages: [] }
+    const block: Block = { height, hash, timestamp, messages: [], changedAccounts }
     for (const payload of payloads) {
       block.messages.push({
         emitterChain: this.chainId, emitterAddress: this.options.emitter, sequence: this.#sequence++, nonce: 0,
@@ -94,6 +94,11 @@ export class MemoryChain implements ChainAdapter {
     return this.#blocks.filter((b) => b.height >= from && b.height <= to).flatMap((b) => b.messages)
   }
 
+  async getAccountChanges(from: bigint, to: bigint): Promise<Hex[]> {
+    if (from > to) throw new InvalidParameterError(`fromHeight ${from} is above toHeight ${to}`, { field: 'fromHeight' })
+    return [...new Set(this.#blocks.filter((b) => b.height >= from && b.height <= to).flatMap((b) => b.changedAccounts))]
+  }
+
   async getBlockHash(height: bigint): Promise<Hex | null> {
     return this.#blocks[Number(height)]?.hash ?? null
   }
@@ -116,7 +121,7 @@ export class MemoryChain implements ChainAdapter {
     const acct = this.#balances.get(p.account) ?? new Map<Hex, bigint>()
     acct.set(p.asset, (acct.get(p.asset) ?? 0n) + p.amount)
     this.#balances.set(p.account, acct)
-    return { txHash: vaa.hash, height: this.mine().height }
+    return { txHash: vaa.hash, height: this.mine([], [p.account]).height }
   }
 
   async readPrice(_marketId: number): Promise<PriceSnapshot | null> {
