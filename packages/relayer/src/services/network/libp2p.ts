@@ -76,7 +76,17 @@ export async function createP2PNode(init: P2PInit): Promise<P2PNode> {
         emitSelf: false,
         msgIdFn: (msg) => createHash('sha256').update(msg.data).digest(),
         fallbackToFloodsub: false,
+        // Guardians dial every guardian (bootstrap list + redial), so each node's own messages
+        // reach every peer directly by flood-publishing. An empty mesh (D = 0) stops the mesh
+        // forwarding that would send every envelope twice more over the full mesh (measured: 2/3
+        // of the network work for no delivery gain); a peer that is not directly connected still
+        // gets a message through gossip (IHAVE to Dlazy peers every heartbeat, then IWANT).
         floodPublish: true,
+        D: 0,
+        Dlo: 0,
+        Dhi: 0,
+        Dout: 0,
+        Dscore: 0,
         scoreParams: createPeerScoreParams({ topics, appSpecificScore: init.appScore, appSpecificWeight: 1, IPColocationFactorWeight: 0 }),
         scoreThresholds: { gossipThreshold: -100, publishThreshold: -500, graylistThreshold: -1000 },
         maxInboundDataLength: 2 * 1024 * 1024,
