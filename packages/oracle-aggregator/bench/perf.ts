@@ -3,12 +3,16 @@
  *  1. aggregation of 31 sources (core aggregatePrices, and the full MarketAggregator.update)
  *  2. price report -> liquidation transaction on anvil with the real contracts (report-latency.ts):
  *     100,000 synthetic indexed accounts (txs submitted), and accounts really held by the engine (txs land)
- *  3. memory of the keeper's index with 1,000,000 accounts (child process, --expose-gc).
+ *  3. memory of the keeper process with 1,000,000 accounts indexed (child process, --expose-gc):
+ *     RSS after the build and settled, its peak, and bytes per account by array (memory.ts).
+ * `--only memory,reportToLiquidation` runs just those parts and merges them into the existing
+ * perf.json (each part records its own load average), so one figure can be re-measured without
+ * the ~10 minutes of engine-held runs.
  */
 import { aggregatePrices, WAD, type SourceReport } from '@bulwark/core'
 import { execFileSync } from 'node:child_process'
 import { loadavg } from 'node:os'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { MarketAggregator } from '../src/services/aggregation/market-aggregator.js'
 import { engineHeld, q, synthetic } from './report-latency.js'
 
@@ -33,32 +37,48 @@ function aggregation() {
 
 function memory(n: number) {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL('./memory.ts', import.meta.url).pathname, String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 })
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>
+  return JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>
 }
 
 const quick = process.argv.includes('--quick')
-const loadBefore = loadavg().map((x) => +x.toFixed(2))
+const onlyArg = process.argv.indexOf('--only')
+const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : undefined
+const file = new URL(`../bench-results/perf${quick ? '-quick' : ''}.json`, import.meta.url)
+const load = () => loadavg().map((x) => +x.toFixed(2))
+/** Runs part `name` unless --only leaves it out; its result carries the load average around it. */
+const part = async <T extends object>(name: string, run: () => T | Promise<T>): Promise<T | undefined> => {
+  if (only && !only.has(name)) return undefined
+  const before = load()
+  const r = await run()
+  return { ...r, loadAverage: { before, after: load() } }
+}
+const loadBefore = load()
+const fresh = {
+  aggregation: await part('aggregation', aggregation),
+  reportToLiquidation: await part('reportToLiquidation', () => synthetic(quick ? 10_000 : Number(process.env['PERF_ACCOUNTS'] ?? 100_000), quick ? 10 : Number(process.env['PERF_REPORTS'] ?? 30))),
+  reportToLiquidationEngineHeld: await part('reportToLiquidationEngineHeld', () => engineHeld(quick ? 100 : Number(process.env['PERF_ENGINE_ACCOUNTS'] ?? 300), quick ? 10 : 20, Number(process.env['PERF_IN_FLIGHT'] ?? 4))),
+  /** The same with one liquidation in flight per key (the keeper before local nonce tracking), for comparison. */
+  reportToLiquidationEngineHeldOneInFlight: await part('reportToLiquidationEngineHeldOneInFlight', () => engineHeld(quick ? 100 : Number(process.env['PERF_ENGINE_ACCOUNTS'] ?? 300), quick ? 10 : 20, 1)),
+  memory: await part('memory', () => memory(quick ? 100_000 : 1_000_000)),
+}
+const previous = only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}
 const result = {
+  ...previous,
   when: new Date().toISOString(),
   node: process.version,
-  loadBefore,
-  aggregation: aggregation(),
-  reportToLiquidation: await synthetic(quick ? 10_000 : Number(process.env['PERF_ACCOUNTS'] ?? 100_000), quick ? 10 : Number(process.env['PERF_REPORTS'] ?? 30)),
-  reportToLiquidationEngineHeld: await engineHeld(quick ? 100 : Number(process.env['PERF_ENGINE_ACCOUNTS'] ?? 300), quick ? 10 : 20, Number(process.env['PERF_IN_FLIGHT'] ?? 4)),
-  /** The same with one liquidation in flight per key (the keeper before local nonce tracking), for comparison. */
-  reportToLiquidationEngineHeldOneInFlight: await engineHeld(quick ? 100 : Number(process.env['PERF_ENGINE_ACCOUNTS'] ?? 300), quick ? 10 : 20, 1),
-  memory: memory(quick ? 100_000 : 1_000_000),
-  targets: { aggregationMicros: 1000, reportToLiquidationMsP50: 100, memoryMBAt1M: 300 },
-  loadAfter: loadavg().map((x) => +x.toFixed(2)),
-}
+  ...(only ? { lastPartial: { parts: [...only], loadBefore, loadAfter: load() } } : { loadBefore, loadAfter: load() }),
+  ...Object.fromEntries(Object.entries(fresh).filter(([, v]) => v !== undefined)),
+  targets: { aggregationMicros: 1000, reportToLiquidationMsP50: 100, memoryRssMBAt1M: 300 },
+} as Record<string, any>
 mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true })
-writeFileSync(new URL(`../bench-results/perf${quick ? '-quick' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
-const r = result.reportToLiquidation as Record<string, unknown>
-console.log(`aggregation of 31 sources: aggregatePrices ${result.aggregation.aggregatePricesMicrosMedian} us, full market update ${result.aggregation.marketAggregatorUpdateMicrosMedian} us (target < 1000 us)`)
-for (const e of [result.reportToLiquidationEngineHeld, result.reportToLiquidationEngineHeldOneInFlight] as Record<string, unknown>[]) {
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
+const r = result['reportToLiquidation']
+if (result['aggregation']) console.log(`aggregation of 31 sources: aggregatePrices ${result['aggregation'].aggregatePricesMicrosMedian} us, full market update ${result['aggregation'].marketAggregatorUpdateMicrosMedian} us (target < 1000 us)`)
+for (const e of [result['reportToLiquidationEngineHeld'], result['reportToLiquidationEngineHeldOneInFlight']].filter(Boolean)) {
   console.log(`report -> liquidation tx mined, ${e['engineAccounts']} engine-held accounts, ${e['maxInFlightPerChain']} in flight: first p50 ${e['reportToFirstLiquidationTxMsP50']} ms, p99 ${e['reportToFirstLiquidationTxMsP99']} ms; every p50 ${e['reportToEveryLiquidationTxMsP50']} ms, p99 ${e['reportToEveryLiquidationTxMsP99']} ms; ${e['liquidationsLanded']} landed, ${e['lost']} lost, ${e['failed']} failed`)
 }
-console.log(`report -> liquidation tx on anvil, ${r['accountsIndexed']} accounts: first tx p50 ${r['reportToFirstLiquidationTxMsP50']} ms, p99 ${r['reportToFirstLiquidationTxMsP99']} ms; every tx p50 ${r['reportToEveryLiquidationTxMsP50']} ms, p99 ${r['reportToEveryLiquidationTxMsP99']} ms; ${r['liquidationTxsSubmitted']} txs over ${r['reports']} reports (target p50 < 100 ms)`)
-console.log(`memory, ${result.memory['accounts']} accounts indexed: heap+external ${result.memory['indexMB']} MB (rss ${result.memory['rssMB']} MB) (target < 300 MB)`)
-console.log(`load average ${result.loadBefore.join('/')} -> ${result.loadAfter.join('/')} (2 cores, shared)`)
+if (r) console.log(`report -> liquidation tx on anvil, ${r['accountsIndexed']} accounts: first tx p50 ${r['reportToFirstLiquidationTxMsP50']} ms, p99 ${r['reportToFirstLiquidationTxMsP99']} ms; every tx p50 ${r['reportToEveryLiquidationTxMsP50']} ms, p99 ${r['reportToEveryLiquidationTxMsP99']} ms; ${r['liquidationTxsSubmitted']} txs over ${r['reports']} reports (target p50 < 100 ms)`)
+const m = result['memory']
+if (m?.rss) console.log(`memory, ${m['accounts']} accounts indexed: RSS ${m.rss.afterBuildMB} MB after the build, ${m.rss.settledMB} MB settled, ${m.rss.afterTicksMB} MB after ${m.rss.ticks} ticks, peak ${m.rss.peakDuringBuildMB} MB during the build; heap+external ${m['indexMB']} MB (target < 300 MB RSS)`)
+console.log(`load average ${loadBefore.join('/')} -> ${load().join('/')} (2 cores, shared)`)
 console.log(`wrote bench-results/perf${quick ? '-quick' : ''}.json`)
