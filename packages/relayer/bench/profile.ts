@@ -12,8 +12,8 @@ type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTi
 const CATEGORIES: [string, RegExp][] = [
   ['idle', /^\(idle\)$/],
   ['gc', /^\(garbage collector\)$/],
-  ['secp256k1 (native binding)', /secp256k1/],
   ['keccak (native binding)', /keccak/],
+  ['secp256k1 (native binding)', /secp256k1/],
   ['LevelDB (level, abstract-level, classic-level)', /level/],
   ['noise (encryption)', /noise|chacha|poly1305|@noble\/ciphers|x25519|stablelib/],
   ['yamux', /yamux/],
