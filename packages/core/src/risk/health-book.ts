@@ -83,6 +83,9 @@ export class HealthBook {
   readonly #marketMm: Float64Array
   readonly #assetFeed: Uint8Array
   readonly #marketFeed: Uint8Array
+  /** Scratch of approxSlack: net sensitivity per feed, and the feeds it touched. */
+  readonly #net: Float64Array
+  readonly #touched: Uint8Array
 
   constructor(readonly config: HealthBookConfig) {
     const { capacity, feeds, assets, markets } = config
@@ -107,6 +110,8 @@ export class HealthBook {
     this.#marketMm = Float64Array.from(markets, (m) => toF(m.mmf, 1e18) * toF(m.volMultiplier, 1e18))
     this.#assetFeed = Uint8Array.from(assets, (a) => a.feed)
     this.#marketFeed = Uint8Array.from(markets, (m) => m.feed)
+    this.#net = new Float64Array(feeds)
+    this.#touched = new Uint8Array(this.C + this.P)
   }
 
   #ctx: RiskContext | undefined
@@ -335,13 +340,23 @@ export class HealthBook {
     return { used: this.#top - this.#freeCells, free: this.#freeCells }
   }
 
-  /** Approximate equity - mmReq of account `i` in USD (float), and its price sensitivity sum. */
+  /**
+   * Approximate equity - mmReq of account `i` in USD (float), and its exposure: the slack is linear
+   * in each feed's price (collateral value, pnl and requirement alike), slack = c + sum_f g_f p_f, so
+   * a move of every feed by at most a factor e^dL changes it by at most sum_f |g_f| p_f (e^dL - 1).
+   * The exposure is that sum, netted per feed (a long's requirement falls as its mark falls; ETH
+   * collateral offsets an ETH short).
+   */
   approxSlack(i: number, out: ApproxSlack): void {
     const fp = this.feedPrice
+    const net = this.#net
+    const touched = this.#touched
+    let nt = 0
     let eq = this.settlement[i]! * 1e-18
     let mag = eq < 0 ? -eq : eq
     let mm = 0
-    let sens = 0
+    // the sum of the terms' sizes: a floor under the netted exposure for the float error of netting
+    let gross = 0
     const shape = this.#shape[i]!
     const c = this.#start[i]!
     const val = this.#val[c >>> SLAB_BITS]
@@ -351,22 +366,36 @@ export class HealthBook {
       const t = tag![o]!
       const a = t & ~PENDING
       const w = t & PENDING ? this.#assetPendingWeight[a]! : this.#assetWeight[a]!
-      const v = val![o]! * this.#assetInvScale[a]! * fp[this.#assetFeed[a]!]! * w
+      const f = this.#assetFeed[a]!
+      const v = val![o]! * this.#assetInvScale[a]! * fp[f]! * w
       eq += v
       mag += v
-      sens += v
+      if (net[f] === 0) touched[nt++] = f
+      net[f]! += v
+      gross += v
     }
     for (let k = shape & 15; k > 0; k--, o += 2) {
       const size = val![o]! * 1e-18
       const m = tag![o]!
-      const mark = fp[this.#marketFeed[m]!]!
+      const f = this.#marketFeed[m]!
+      const mark = fp[f]!
       const abs = size < 0 ? -size : size
       const pnl = size * (mark - val![o + 1]! * 1e-18)
       const req = abs * mark * this.#marketMm[m]!
       eq += pnl
       mm += req
       mag += (pnl < 0 ? -pnl : pnl) + abs * mark + req
-      sens += abs * mark * (1 + this.#marketMm[m]!)
+      // d slack / d ln(mark) = size * mark - |size| * mark * mm
+      if (net[f] === 0) touched[nt++] = f
+      net[f]! += size * mark - req
+      gross += abs * mark + req
+    }
+    // (a feed whose net sums to exactly 0 may be listed twice: it then adds 0 the second time)
+    let sens = gross * 1e-12
+    for (let k = 0; k < nt; k++) {
+      const g = net[touched[k]!]!
+      sens += g < 0 ? -g : g
+      net[touched[k]!] = 0
     }
     out.slack = eq - mm
     out.mm = mm

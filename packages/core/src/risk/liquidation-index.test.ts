@@ -110,29 +110,34 @@ describe('health book and liquidation index', () => {
     expect(maxStaleShare).toBeLessThan(1)
   })
 
-  it('where the trigger bound is tight (shorts against settlement, a slow rise), no account is found late', () => {
-    // slack falls by exactly E (e^dL - 1) here: a trigger placed any later than ln(1 + S / E) shows up
-    const book = new HealthBook({ capacity: 600, feeds: 1, assets: [], markets: [{ feed: 0, imf: WAD / 10n, mmf: WAD / 20n, volMultiplier: WAD }] })
-    const mark = 2_000n * WAD
-    book.setPrice(0, mark)
-    const next = rng(3n)
-    for (let i = 0; i < 600; i++) {
-      const equity = (1_000n + (next() % 100_000n)) * WAD
-      const size = (equity * (50n + (next() % 140n))) / 10n / 2_000n // 5x .. 19x
-      book.setAccount(i, { collateral: [], positions: [{ market: '0', size: -size, entryPrice: mark }], settlement: equity })
-    }
-    const index = new LiquidationIndex(book)
-    index.build()
-    expect(index.liquidatable.size).toBe(0)
-    let found = 0
-    for (let t = 0; t < 1200; t++) {
-      const p = book.feedPriceExact[0]!
-      index.onPrice(0, p + (p * (1n + (next() % 10n))) / 100_000n) // +0.1 .. +1 bp
-      expect([...index.liquidatable].sort((a, b) => a - b)).toEqual(book.scanLiquidatable().liquidatable)
-      found = index.liquidatable.size
-    }
-    expect(found).toBeGreaterThan(300)
-  })
+  for (const side of ['short, the price rising', 'long, the price falling'] as const) {
+    it(`where the trigger bound is tight (${side}, against settlement), no account is found late`, () => {
+      // the slack moves by exactly E (e^dL - 1) here (net exposure: |size| mark (1 + mmf) for a short,
+      // (1 - mmf) for a long): a trigger placed any later than ln(1 + S / E) shows up
+      const long = side.startsWith('long')
+      const book = new HealthBook({ capacity: 600, feeds: 1, assets: [], markets: [{ feed: 0, imf: WAD / 10n, mmf: WAD / 20n, volMultiplier: WAD }] })
+      const mark = 2_000n * WAD
+      book.setPrice(0, mark)
+      const next = rng(long ? 4n : 3n)
+      for (let i = 0; i < 600; i++) {
+        const equity = (1_000n + (next() % 100_000n)) * WAD
+        const size = (equity * (50n + (next() % 140n))) / 10n / 2_000n // 5x .. 19x
+        book.setAccount(i, { collateral: [], positions: [{ market: '0', size: long ? size : -size, entryPrice: mark }], settlement: equity })
+      }
+      const index = new LiquidationIndex(book)
+      index.build()
+      expect(index.liquidatable.size).toBe(0)
+      let found = 0
+      for (let t = 0; t < 1200; t++) {
+        const p = book.feedPriceExact[0]!
+        const step = (p * (1n + (next() % 10n))) / 100_000n // 0.1 .. 1 bp
+        index.onPrice(0, long ? p - step : p + step)
+        expect([...index.liquidatable].sort((a, b) => a - b)).toEqual(book.scanLiquidatable().liquidatable)
+        found = index.liquidatable.size
+      }
+      expect(found).toBeGreaterThan(300)
+    })
+  }
 
   it('a higher volatility multiplier re-arms the market and finds what it made liquidatable', () => {
     const book = syntheticBook(2000, 21n)
