@@ -326,6 +326,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       await gossip!.stop()
       await node.stop()
       await gossip!.idle()
+      await attestor.idle()
       const closed = new Promise<void>((r) => ops.server.close(() => r()))
       ops.server.closeAllConnections()
       await closed

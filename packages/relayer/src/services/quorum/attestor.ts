@@ -92,6 +92,7 @@ export class Attestor {
    */
   async observe(msg: ObservedMessage): Promise<Outcome> {
     const [r] = await this.observeMany([msg])
+    await this.idle()
     if (r!.status === 'rejected') throw r!.reason
     return r!.value
   }
@@ -182,8 +183,23 @@ export class Attestor {
       }
     }
     this.#c.metrics.observationsSigned.inc(signed.length)
-    await Promise.all([this.#c.store.commit(late, { sync: false }), this.#assemble(assemble)])
+    // The watcher goes on with its next chunk while these are assembled (a failure is logged; the
+    // observations stay unfinished in the store and are retransmitted).
+    this.#background(Promise.all([this.#c.store.commit(late, { sync: false }), this.#assemble(assemble)]))
     return out
+  }
+
+  readonly #inflight = new Set<Promise<unknown>>()
+
+  #background(p: Promise<unknown>): void {
+    const q = p.catch((e) => this.#c.log.error({ err: e }, 'assembling own observations failed'))
+    this.#inflight.add(q)
+    void q.finally(() => this.#inflight.delete(q))
+  }
+
+  /** Resolves when the assemblies started by {@link observeMany} are done (call before closing the store). */
+  async idle(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
   }
 
   /**
