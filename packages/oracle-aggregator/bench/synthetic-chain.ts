@@ -36,7 +36,7 @@ export function syntheticAccount(i: number): AccountSnapshot {
  * template literal makes a V8 cons string of its pieces: 280 bytes an id instead of 96, which at a
  * million accounts inflated the keeper's start-up peak by ~180 MB that no real chain would cost).
  */
-export const idOf = (i: number): Hex => Buffer.from(`0x${i.toString(16).padStart(64, '0')}`, 'latin1').toString('latin1') as Hex
+export const idOf = (i: number): Hex => JSON.parse(`"0x${i.toString(16).padStart(64, '0')}"`) as Hex
 
 /**
  * A chain of `n` synthetic accounts computed on demand (nothing stored per account), whose
