@@ -5,6 +5,8 @@ import type { KeeperChain } from '../services/keeper/types.js'
 export type EvmKeeperChainOptions = EvmAdapterOptions & {
   /** How often a liquidation's receipt is polled, ms (the adapter's pollingInterval when that is not given). @default 100 */
   receiptPollMs?: number
+  /** Most blocks one eth_getLogs call of getAccountChanges spans (providers cap the range). @default 10_000n */
+  logRange?: bigint
 }
 
 /**
@@ -16,8 +18,11 @@ export type EvmKeeperChainOptions = EvmAdapterOptions & {
  * from one key can be in flight at once (the keeper's maxInFlightPerChain).
  */
 export class EvmKeeperChain extends EvmChainAdapter implements KeeperChain {
+  readonly accountChangesRange: bigint
+
   constructor(opts: EvmKeeperChainOptions) {
     super({ ...opts, pollingInterval: opts.pollingInterval ?? opts.receiptPollMs ?? 100 })
+    this.accountChangesRange = opts.logRange ?? 10_000n
   }
 
   override getAccountChanges(fromHeight: bigint, toHeight: bigint): Promise<Hex[]> {

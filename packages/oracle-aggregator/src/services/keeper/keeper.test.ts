@@ -2,7 +2,7 @@ import { evaluateAccount, isLiquidatable, WAD, type AccountSnapshot, type Hex } 
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { CoreChain } from '../../../test/helpers/core-chain.js'
-import { LiquidationKeeper } from './keeper.js'
+import { LiquidationKeeper, ranges } from './keeper.js'
 import type { KeeperAsset, KeeperConfig, KeeperMarket } from './types.js'
 
 const logger = pino({ level: 'silent' })
@@ -186,5 +186,50 @@ describe('liquidation keeper', () => {
     chain.lag = 0n
     await keeper.poll()
     expect(keeper.stats.accountsTracked).toBe(14)
+  })
+})
+
+describe('account-change ranges', () => {
+  it('splits a range into calls of at most accountChangesRange heights, or one call when unbounded', () => {
+    expect([...ranges({ accountChangesRange: 10n }, 0n, 25n)]).toEqual([[0n, 9n], [10n, 19n], [20n, 25n]])
+    expect([...ranges({ accountChangesRange: 10n }, 5n, 5n)]).toEqual([[5n, 5n]])
+    expect([...ranges({}, 3n, 1_000_000n)]).toEqual([[3n, 1_000_000n]])
+    expect(() => [...ranges({ accountChangesRange: 0n }, 0n, 1n)]).toThrow(/accountChangesRange/)
+  })
+
+  it('starts and polls through bounded calls, reading each account once at start and every changed one after', async () => {
+    class Capped extends CoreChain {
+      readonly accountChangesRange = 7n
+      readonly calls: [bigint, bigint][] = []
+      reads = 0
+      override async getAccountChanges(from: bigint, to: bigint): Promise<Hex[]> {
+        this.calls.push([from, to])
+        return super.getAccountChanges(from, to)
+      }
+      override async readAccount(account: Hex): Promise<AccountSnapshot> {
+        this.reads++
+        return super.readAccount(account)
+      }
+    }
+    const chain = new Capped(10002, assets, markets)
+    setAll([chain], 100, WAD)
+    setAll([chain], 1, 30_000n * WAD)
+    setAll([chain], 2, 2_000n * WAD)
+    setAll([chain], 3, 150n * WAD)
+    populate(chain, 40, 0)
+    const first = chain.accounts.values().next().value!
+    chain.put({ ...first }) // a second event for account 0, in a later range
+    const keeper = new LiquidationKeeper(config, { chains: [chain], logger })
+    await keeper.start(new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD, volMultiplier: WAD }], [2, { price: 2_000n * WAD, volMultiplier: WAD }], [3, { price: 150n * WAD, volMultiplier: WAD }]]))
+    expect(keeper.stats.accountsTracked).toBe(40)
+    expect(chain.reads).toBe(40)
+    expect(chain.calls.length).toBeGreaterThan(5)
+    for (const [a, b] of chain.calls) expect(b - a).toBeLessThan(7n)
+    expect(chain.calls.map(([a]) => a)).toEqual(chain.calls.map((_, i) => 7n * BigInt(i)))
+    populate(chain, 60, 0) // 20 new accounts and 40 changed ones, in about 60 heights
+    chain.calls.length = 0
+    expect(await keeper.poll()).toBe(60)
+    expect(keeper.stats.accountsTracked).toBe(60)
+    for (const [a, b] of chain.calls) expect(b - a).toBeLessThan(7n)
   })
 })

@@ -1,4 +1,4 @@
-import { LiquidationIndex, WAD, type HealthBook, type Hex, type PriceSnapshot } from '@bulwark/core'
+import { InvalidParameterError, LiquidationIndex, WAD, type HealthBook, type Hex, type PriceSnapshot } from '@bulwark/core'
 import type { Logger } from 'pino'
 import { AccountSlots } from './account-slots.js'
 import { attemptLiquidation, type LiquidationRecord } from './attempt.js'
@@ -53,7 +53,9 @@ export class LiquidationKeeper {
     for (const [marketId, f] of this.layout.feedOf) this.book.setPrice(f, prices.get(marketId)!.price)
     for (const ch of this.c.chains) {
       const h = await ch.getHeight(ch.accountChangesFinality ?? 'instant')
-      await this.#ingest(ch, await ch.getAccountChanges(0n, h))
+      // every block up to h exists before the first read, so one read per account is current enough
+      // (later changes arrive through poll from h + 1): an account met again in a later range is skipped
+      for (const [from, to] of ranges(ch, 0n, h)) await this.#ingest(ch, await ch.getAccountChanges(from, to), false, true)
       this.#heights.set(ch.chainId, h)
     }
     this.index.build()
@@ -106,16 +108,19 @@ export class LiquidationKeeper {
       const from = this.#heights.get(ch.chainId)! + 1n
       const to = await ch.getHeight(ch.accountChangesFinality ?? 'instant')
       if (to < from) continue
-      const changed = await ch.getAccountChanges(from, to)
-      await this.#ingest(ch, changed, true)
-      this.#heights.set(ch.chainId, to)
-      n += changed.length
+      for (const [a, b] of ranges(ch, from, to)) {
+        const changed = await ch.getAccountChanges(a, b)
+        await this.#ingest(ch, changed, true)
+        this.#heights.set(ch.chainId, b)
+        n += changed.length
+      }
     }
     return n
   }
 
-  async #ingest(ch: KeeperChain, accounts: readonly Hex[], reindex = false): Promise<void> {
+  async #ingest(ch: KeeperChain, accounts: readonly Hex[], reindex = false, skipKnown = false): Promise<void> {
     for (const account of accounts) {
+      if (skipKnown && this.slots.get(ch.chainId, account) !== undefined) continue
       const snap = await ch.readAccount(account)
       const { slot, fresh } = this.slots.slot(ch.chainId, account)
       if (slot >= this.book.capacity) {
@@ -221,5 +226,15 @@ export class LiquidationKeeper {
     }
     this.c.onLiquidation?.(rec)
     return rec
+  }
+}
+
+/** [from, to] split into consecutive ranges of at most the chain's accountChangesRange heights. */
+export function* ranges(ch: Pick<KeeperChain, 'accountChangesRange'>, from: bigint, to: bigint): Generator<[bigint, bigint]> {
+  const span = ch.accountChangesRange
+  if (span !== undefined && span <= 0n) throw new InvalidParameterError(`accountChangesRange ${span} must be positive`, { field: 'accountChangesRange' })
+  for (let a = from; a <= to; a = span === undefined ? to + 1n : a + span) {
+    const b = span === undefined || a + span - 1n > to ? to : a + span - 1n
+    yield [a, b]
   }
 }

@@ -15,6 +15,12 @@ export interface AccountEventSource {
    * @default 'instant'
    */
   readonly accountChangesFinality?: Finality
+  /**
+   * Most blocks/slots one getAccountChanges call may span: RPC providers cap eth_getLogs ranges,
+   * and at start-up one call over a long history would hold every account id at once. The keeper
+   * splits longer ranges into calls of at most this many. @default unbounded (one call)
+   */
+  readonly accountChangesRange?: bigint
 }
 
 export type KeeperChain = ChainAdapter & AccountEventSource
