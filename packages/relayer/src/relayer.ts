@@ -32,6 +32,8 @@ export type RelayerOptions = {
   logger: Logger
   /** Retransmit own observations still without a quorum after this long. @default 10000 */
   retransmitMs?: number
+  /** Heartbeat interval on <network>/control. @default 10000 */
+  heartbeatMs?: number
 }
 
 export type RelayerEvents = { vaa: [digest: Hex, vaa: Uint8Array, record: VaaRecord] }
@@ -65,7 +67,12 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   await store.open()
   const gov = config.governance
   const sets = new GuardianSets(configured, { chain: gov.chain, emitter: gov.emitter as Hex }, gov.guardianSetOverlapSeconds)
-  for (const [, u] of await store.list<{ vaa: Hex; appliedAt: number }>(K.guardianSetPrefix)) sets.upgrade(hexToBytes(u.vaa), u.appliedAt)
+  /** Applied upgrade VAAs by the set index they created (sent again to peers that missed them). */
+  const upgrades = new Map<number, Uint8Array>()
+  for (const [, u] of await store.list<{ vaa: Hex; appliedAt: number }>(K.guardianSetPrefix)) {
+    const applied = sets.upgrade(hexToBytes(u.vaa), u.appliedAt)
+    upgrades.set(applied.current.setIndex, applied.vaa)
+  }
   /** This node's index in the current set (-1 once an upgrade left it out). */
   let index = sets.indexOf(key.address)
   const guardians = configured
@@ -158,6 +165,28 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     if (vaas.length > 0) gossip!.publishVaas(vaas)
   }
 
+  /**
+   * A peer still heartbeating under an earlier set (it was offline when the upgrade was gossiped):
+   * send it the next upgrade, signed under its set (if this node is a member of it and the set is
+   * inside its overlap), at most every 30 s per set. It validates and applies it like any other.
+   */
+  const caughtUpAt = new Map<number, number>()
+  const catchUp = (peerSet: number): void => {
+    const next = upgrades.get(peerSet + 1)
+    if (next === undefined || peerSet >= sets.current.setIndex || Date.now() - (caughtUpAt.get(peerSet) ?? 0) < 30_000) return
+    let old: Guardians
+    try {
+      old = sets.get(peerSet)
+    } catch {
+      return
+    }
+    const indexInOld = old.addresses.indexOf(key.address.toLowerCase() as Hex)
+    if (indexInOld < 0) return
+    caughtUpAt.set(peerSet, Date.now())
+    log.info({ peerSet, upgradeTo: peerSet + 1 }, 'a peer is on an earlier guardian set; sending it the upgrade')
+    gossip!.publishGovernance(next, { setIndex: peerSet, index: indexInOld })
+  }
+
   gossip = new Gossip(
     { network: config.network, nodeName: config.nodeName, batchMs: config.p2p.batchMs },
     {
@@ -195,8 +224,9 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
           )
           log.info({ sender, chain: req.chain, emitter: req.emitter, from: req.fromSeq, to: req.toSeq, answered }, 'reobservation request')
         },
-        onHeartbeat: (sender, hb) => {
+        onHeartbeat: (sender, hb, peerSet) => {
           lastSeen.set(sender, { at: Date.now(), ...hb })
+          catchUp(peerSet)
         },
         onGovernance: async (vaa) => {
           if (sets.check(vaa) === 'known') return // applied meanwhile (e.g. from the CLI)
@@ -238,7 +268,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   }, 2000)
   const heartbeat = setInterval(() => {
     gossip!.heartbeat({ nodeName: config.nodeName, signed: BigInt(attestor.signedCount), vaas: BigInt(attestor.vaaCount) })
-  }, 10_000)
+  }, opts.heartbeatMs ?? 10_000)
   const retransmitMs = opts.retransmitMs ?? 10_000
   const retransmit = setInterval(() => {
     const stale = attestor.stale(retransmitMs, 512)
@@ -273,6 +303,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
     if (source === 'operator') gossip!.publishGovernance(vaa)
     const previousIndex = index
     const applied = sets.upgrade(vaa)
+    upgrades.set(applied.current.setIndex, vaa)
     index = sets.indexOf(key.address)
     applyAllowList()
     await store.commit([{ type: 'put', key: K.guardianSet(applied.current.setIndex), value: { vaa: bytesToHex(vaa), appliedAt: Math.floor(Date.now() / 1000) } }])

@@ -69,6 +69,7 @@ describe('gossip topic validators', () => {
       hasVaa: () => false,
       knownEmitter: (chain, e) => chain === 10002 && e === emitter,
       checkGovernance: (v) => sets.check(v),
+      setFor: (i) => sets.get(i),
       peerOfGuardian: (i) => (i === 1 ? peer.toString() : undefined),
       handlers: {
         onObservations: async (sender, items, retransmission) => { got.push({ sender, items, retransmission }) },
@@ -147,6 +148,13 @@ describe('gossip topic validators', () => {
     expect(await deliver('observations', obsEnvelope(1, [item(b)], { flags: RETRANSMISSION }))).toBe('accept')
     expect(got.at(-1)).toMatchObject({ retransmission: true })
     expect(late.penalties.size).toBe(0)
+  })
+
+  it('ignores (without penalty) an envelope of a newer set it does not know yet', async () => {
+    const env = (setIndex: number) => encodeEnvelope('net', { kind: Kind.heartbeat, sender: 1, guardianSetIndex: setIndex, timestamp: Date.now(), payload: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) }, keys[1]!.secret)
+    expect(await deliver('control', env(3))).toBe('ignore') // this node is behind on governance
+    expect(gossip.penalties.size).toBe(0)
+    expect(await deliver('control', env(0))).toBe('accept') // the same sender under the set it knows
   })
 
   it('accepts the next guardian set upgrade on the control topic, ignores an applied one, rejects an invalid one', async () => {

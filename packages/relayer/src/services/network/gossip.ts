@@ -162,9 +162,13 @@ export class Gossip {
     this.#publish(Kind.heartbeat, 'control', encodeHeartbeat(h))
   }
 
-  /** Gossips a governance VAA on the control topic (signed under the set this node is in now). */
-  publishGovernance(vaa: Uint8Array): void {
-    this.#publish(Kind.governance, 'control', encodeGovernance(vaa))
+  /**
+   * Gossips a governance VAA on the control topic, signed under the set this node is in now, or
+   * under an earlier set (`as`: that set's index and this node's index in it) so that a peer still
+   * on that set can authenticate it.
+   */
+  publishGovernance(vaa: Uint8Array, as?: { setIndex: number; index: number }): void {
+    this.#publish(Kind.governance, 'control', encodeGovernance(vaa), as)
   }
 
   /** Counts an invalid message against a peer (app-specific score and metric). */
@@ -187,9 +191,10 @@ export class Gossip {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
   }
 
-  #publish(kind: number, topic: TopicName, payload: Uint8Array): void {
-    if (this.#c.index < 0) return
-    const env = { kind, sender: this.#c.index, guardianSetIndex: this.#c.guardians.setIndex, timestamp: Date.now(), payload }
+  #publish(kind: number, topic: TopicName, payload: Uint8Array, as?: { setIndex: number; index: number }): void {
+    const sender = as?.index ?? this.#c.index
+    if (sender < 0) return
+    const env = { kind, sender, guardianSetIndex: as?.setIndex ?? this.#c.guardians.setIndex, timestamp: Date.now(), payload }
     const data = encodeEnvelope(this.#i.network, env, this.#c.key.secret)
     this.#c.pubsub.publish(this.topic(topic), data).catch((e) => this.#c.log.warn({ err: e, topic }, 'gossip publish failed'))
   }
@@ -227,6 +232,9 @@ export class Gossip {
   #decode(topic: TopicName, data: Uint8Array): Decoded {
     const current = this.#c.guardians
     const env = decodeEnvelope(this.#i.network, topic, data)
+    // A set newer than this node's: the node is behind on governance (its peers send it the
+    // upgrade when they see its heartbeat), so it cannot judge the envelope: ignored, no penalty.
+    if (env.guardianSetIndex > current.setIndex && this.#c.setFor !== undefined) return { kind: 'late', env }
     const g = env.guardianSetIndex === current.setIndex ? current : this.#setFor(env.guardianSetIndex)
     if (env.sender >= g.size) throw new UnknownGuardianError(`sender ${env.sender} is not in a set of ${g.size}`, { field: 'sender' })
     if (!g.verifyEnvelope(env.signingDigest, env.signature, env.sender)) {
