@@ -51,8 +51,41 @@ export type DeployBulwarkOptions = {
   engineEmitter?: Emitter
   /** Tokens the local vault accepts, with caps (use NATIVE_TOKEN for ETH). */
   vaultAssets?: { token: Address; cap: bigint }[]
+  /**
+   * Liquidation parameters (WAD; docs/protocol.md section 8), set with `setLiquidationParams` after
+   * the markets are added; a field left out keeps the engine's default. Omitted = nothing is sent
+   * (the engine's defaults: closeFactor 0.5, fullLiquidationHealth 0.5, dustNotional 100 USD,
+   * penaltyRate 0.05, liquidatorShare 0.5, targetHealth 0).
+   */
+  liquidation?: Partial<LiquidationParamsEvm>
   /** Where to write the deployment JSON (omitted = not written). */
   out?: string
+}
+
+/** The engine's liquidation parameters (WAD). */
+export type LiquidationParamsEvm = {
+  /** @default 0.5e18 */
+  closeFactor: bigint
+  /** @default 0.5e18 */
+  fullLiquidationHealth: bigint
+  /** @default 100e18 */
+  dustNotional: bigint
+  /** @default 0.05e18 */
+  penaltyRate: bigint
+  /** @default 0.5e18 */
+  liquidatorShare: bigint
+  /** Health a partial liquidation restores (>= 1e18, and targetHealth * mmf > penaltyRate for every market); 0 = off. @default 0n */
+  targetHealth: bigint
+}
+
+/** The engine constructor's liquidation parameters. */
+export const ENGINE_LIQUIDATION_DEFAULTS: LiquidationParamsEvm = {
+  closeFactor: 5n * 10n ** 17n,
+  fullLiquidationHealth: 5n * 10n ** 17n,
+  dustNotional: 100n * 10n ** 18n,
+  penaltyRate: 5n * 10n ** 16n,
+  liquidatorShare: 5n * 10n ** 17n,
+  targetHealth: 0n,
 }
 
 export type BulwarkDeployment = {
@@ -110,6 +143,7 @@ export async function deployBulwark(opts: DeployBulwarkOptions): Promise<Bulwark
     await send(oracle, priceOracleAbi as Abi, 'listMarket', [id])
   }
   for (const m of opts.markets ?? []) await send(engine, marginEngineAbi as Abi, 'addMarket', [m.id, m.imf, m.mmf, m.feeRate])
+  if (opts.liquidation) await send(engine, marginEngineAbi as Abi, 'setLiquidationParams', [{ ...ENGINE_LIQUIDATION_DEFAULTS, ...opts.liquidation }])
   for (const a of opts.assets ?? []) {
     await send(engine, marginEngineAbi as Abi, 'listAsset', [{ chain: a.chain, priceMarket: a.priceMarket, weight: a.weight, pendingWeight: a.pendingWeight, decimals: a.decimals, token: a.token }, a.govPriceE8])
   }

@@ -1,7 +1,7 @@
 export * from './generated/abi.js'
 export * from './generated/bytecode.js'
 export { startAnvil, freePort, type AnvilHandle, type StartAnvilOptions } from './anvil.js'
-export { deployBulwark, toBytes32, ANVIL_KEY_0, NATIVE_TOKEN, type BulwarkDeployment, type DeployBulwarkOptions, type Emitter } from './deploy.js'
+export { deployBulwark, toBytes32, ANVIL_KEY_0, ENGINE_LIQUIDATION_DEFAULTS, NATIVE_TOKEN, type BulwarkDeployment, type DeployBulwarkOptions, type Emitter, type LiquidationParamsEvm } from './deploy.js'
 export { EvmChainAdapter, type EvmAdapterOptions } from './adapter.js'
 export { toCoreError, coreErrorClass, revertErrorName } from './errors.js'
 export { NonceTracker, isNonceError } from './nonce.js'

@@ -16,7 +16,7 @@ import { planRelayers, startRelayers, type RunningRelayer } from './nodes/start-
 import { PageServer } from './page/server.js'
 import { emptyState, type DevnetState } from './page/state.js'
 import { VenueServer } from './prices/venues.js'
-import type { Profile } from './profile.js'
+import { targetHealthWad, type Profile } from './profile.js'
 import { StatusCollector } from './status/collector.js'
 import { Supervisor, type Progress } from './supervisor/supervisor.js'
 import { PortAllocator } from './util/ports.js'
@@ -125,6 +125,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       guardians: relayerPlans.map((r) => r.id.address),
       oracleSigners: oraclePlans.map((r) => r.signer.address),
       oracleEmitter: ORACLE_EMITTER(position.chainId),
+      targetHealth: targetHealthWad(p.liquidationTargetHealth),
       progress: say,
     })
     const engine = chains.find((c) => c.role === 'position')!.deployment.contracts.engine
@@ -132,6 +133,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       ? await setupSolana(solanaUrls.rpcUrl, solanaUrls.wsUrl, {
           chainId: SOLANA_CHAIN_ID, mint, guardians: relayerPlans.map((r) => r.id.address), oracleSigners: oraclePlans.map((r) => r.signer.address),
           oracleEmitter: ORACLE_EMITTER(position.chainId), engineEmitter: { chain: position.chainId, address: toBytes32(engine) as Hex }, markets: MARKETS.map((m) => PERP_MARKETS.find((x) => x.id === m.id) ?? { id: m.id, imf: 10n ** 17n, mmf: 5n * 10n ** 16n }), tokenMarket: SOL_MARKET,
+          targetHealth: targetHealthWad(p.liquidationTargetHealth),
         })
       : undefined
     if (solana) say(`  initialized solana: program ${solana.programId}, demo SPL token ${solana.mint} (listed on ${position.name} as collateral)`)

@@ -32,10 +32,19 @@ export const ProfileSchema = z
     pagePort: z.number().int().min(0).max(65_535).default(0),
     /** Per-service bound on the wait for health, ms. @default 60000 */
     healthTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+    /**
+     * Liquidation to a target health (docs/protocol.md section 8) on the EVM engine and the Solana
+     * program, e.g. 1.5; 0 keeps the close factor. The chains refuse a target whose product with a
+     * market's mmf does not exceed the penalty rate. @default 0
+     */
+    liquidationTargetHealth: z.number().refine((x) => x === 0 || (x >= 1 && x <= 1000), 'liquidationTargetHealth must be 0 (off) or in [1, 1000]').default(0),
   })
   .strict()
 
 export type Profile = z.output<typeof ProfileSchema>
+
+/** A profile's liquidationTargetHealth as WAD (6 decimals kept): 0n when off. */
+export const targetHealthWad = (x: number): bigint => BigInt(Math.round(x * 1e6)) * 10n ** 12n
 export type ProfileInput = z.input<typeof ProfileSchema>
 
 const TWO_CHAINS = [

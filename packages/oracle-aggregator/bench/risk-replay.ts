@@ -14,10 +14,11 @@ export const assets: KeeperAsset[] = [{ originChain: 10002, asset: USDC, decimal
 const COLLATERAL = 10_000n // USD per account
 
 /**
- * A core chain whose liquidation may size the close to a target health (candidate (c), not the
- * protocol today): the fraction closed is (H mmReq - equity) / (H mmReq - penaltyRate notional),
- * at most 1, passed to core's liquidate as its close factor, so every other rule (full below
- * health 0.5, dust, penalty, bad debt) is core's own.
+ * A core chain whose liquidation may size the close to a target health (candidate (c)): core's
+ * liquidate with its `targetHealth` parameter (docs/protocol.md section 8: the fraction closed is
+ * (H mmReq - equity) / (H mmReq - penaltyRate notional), rounded to close more, at most 1; full below
+ * health 0.5 and at dust as always). Until this parameter existed the bench emulated it by passing
+ * that fraction as the close factor; the emulation is gone.
  */
 export class SizedChain extends CoreChain {
   /** Sum of |size| over every account, kept as accounts change. */
@@ -34,15 +35,7 @@ export class SizedChain extends CoreChain {
     if (this.targetHealth === undefined) return super.liquidate(account)
     const s = await this.readAccount(account)
     for (const p of s.positions) if (this.halted.has(p.marketId)) throw new MarketHaltedError(`market ${p.marketId} is halted`, { field: 'operation' })
-    const acct = this.toAccount(s)
-    const ctx = this.context()
-    const h = evaluateAccount(acct, ctx)
-    const target = (this.targetHealth * h.mmReq) / WAD
-    const den = target - (h.totalNotional * DEFAULT_LIQUIDATION.penaltyRate) / WAD
-    let f = den > 0n ? ((target - h.equity) * WAD + den - 1n) / den : WAD
-    if (f > WAD) f = WAD
-    if (f < 1n) f = 1n
-    const r = liquidate(acct, ctx, this.insurance, { ...DEFAULT_LIQUIDATION, closeFactor: f })
+    const r = liquidate(this.toAccount(s), this.context(), this.insurance, { ...DEFAULT_LIQUIDATION, targetHealth: this.targetHealth })
     this.insurance = r.insuranceFundAfter
     this.badDebt += r.badDebt
     this.put({ account, settlement: r.account.settlement, collateral: s.collateral, positions: r.account.positions.map((p) => ({ marketId: Number(p.market), size: p.size, entryPrice: p.entryPrice })) })

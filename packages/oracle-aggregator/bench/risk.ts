@@ -134,7 +134,7 @@ async function main() {
     'Per-path average: on a calm path the adaptive multiplier sits at its floor, so its average IS the floor and the static baseline equals the adaptive scheme minute for minute: "fewer" is impossible by construction, for any design. Only a scheme that moves requirement from calm to stressed markets can beat a baseline with the same average, and only against the all-path average.',
     'A multiplier floor below 1 is not a protocol change: mmf * clamp(sigma/sigmaRef, f, M) = (mmf * f) * clamp(sigma/(sigmaRef * f), 1, M/f). "normalized" runs floor 0.6 on mmf 5% / imf 10% as mmf 3% / imf 6% with sigmaRef 0.06% and max 5, through unchanged core. The safety rule (partial liquidation must raise health: penaltyRate 2% < the smallest effective mmf) becomes mmf 3% > 2%, which docs/protocol.md section 8 already states.',
     'Close factor 0.5: after a partial liquidation at margin ratio r = mmf * m the ratio is 2r - penaltyRate, so the next one comes after an adverse move of about (r - penaltyRate) / (1 - r): a lower requirement means more partial-liquidation transactions per account on a one-way grind (three times more at r = 3% than at 5%), until the $100 dust rule closes the rest. That is why the grind shows fewer liquidated accounts but more transactions for every design with the 50% close factor.',
-    'today+target / normalized+target size a liquidation to restore health 1.5: fraction = (1.5 mmReq - equity) / (1.5 mmReq - penaltyRate * notional), capped at 1, passed to core\'s liquidate as its close factor (every other rule is core\'s). This is candidate (c): NOT implemented in the protocol (core, Solidity, Solana); measured here only.',
+    'today+target / normalized+target size a liquidation to restore health 1.5 with the protocol\'s targetHealth liquidation parameter (core, Solidity and the Solana program; docs/protocol.md section 8): fraction = mulDivUp(1.5 mmReq - equity, 1, 1.5 mmReq - penaltyRate * notional) with both products rounded up, capped at 1; full below health 0.5 and at dust as always. Earlier runs emulated it by passing that fraction (products rounded down) as the close factor; the emulation is gone and the results are unchanged (compared run for run).',
     'Populations: "t0" is the original book (1,000 accounts opened at the first minute, 1.5x-9.5x, held to the end): on the sideways path nobody reaches maintenance under any scheme (0 vs 0), so "fewer" cannot be met with it. "arrivals": accounts open through the path at u * the strictest compared scheme\'s maximum leverage (u in 0.15..0.95, the same positions under every scheme), hold ~1 day (exponential), 30% top up once to health 2 when health < 1.2; opens wait while the breaker refuses them.',
   ]
   const out = {
@@ -145,7 +145,7 @@ async function main() {
     seeds: SEEDS,
     volatility: { halfLife: HALF_LIFE },
     breaker: { maxMoveBps: 1000, window: 300, haltDuration: 600, cooldown: 300 },
-    liquidation: { closeFactor: 0.5, penaltyRate: 0.02, fullLiquidationHealth: 0.5, dustNotionalUsd: 100 },
+    liquidation: { closeFactor: 0.5, penaltyRate: 0.02, fullLiquidationHealth: 0.5, dustNotionalUsd: 100, targetHealth: '1.5 for the +target designs (core targetHealth), 0 otherwise' },
     designs: designs.map((d) => ({ name: d.name, what: d.what })),
     staticMultipliers: staticMults,
     goalMetByAnyDesign: summary.some((x) => x.goalMet),

@@ -1,6 +1,6 @@
 import { lamports, type Address, type KeyPairSigner } from '@solana/kit';
 import type { LiteSVM } from 'litesvm';
-import { encodeAsset, encodeMarginAccount, encodeMarket } from '../src/client/accounts.js';
+import { CONFIG_LEN, encodeAsset, encodeMarginAccount, encodeMarket } from '../src/client/accounts.js';
 import { addressBytes } from '../src/client/pdas.js';
 import { PROGRAM, funded, newSvm } from './harness.js';
 
@@ -21,13 +21,14 @@ const put128 = (b: Uint8Array, o: number, v: bigint) => {
 
 /** A config account (kind 1) with liquidation parameters and an insurance fund (offsets of state/config.rs). */
 export function configBytes(o: { insuranceFund?: bigint; params?: Record<string, string> } = {}): Uint8Array {
-  const b = new Uint8Array(256);
+  const b = new Uint8Array(CONFIG_LEN);
   b[0] = 1;
   new DataView(b.buffer).setUint16(40, 1, true);
   const p = o.params ?? { closeFactor: '500000000000000000', fullLiquidationHealth: '500000000000000000', dustNotional: '100000000000000000000', penaltyRate: '20000000000000000', liquidatorShare: '500000000000000000' };
   put128(b, 136, o.insuranceFund ?? 0n);
   put128(b, 168, BigInt(p.closeFactor!)); put128(b, 184, BigInt(p.fullLiquidationHealth!)); put128(b, 200, BigInt(p.dustNotional!));
   put128(b, 216, BigInt(p.penaltyRate!)); put128(b, 232, BigInt(p.liquidatorShare!));
+  put128(b, 256, BigInt(p.targetHealth ?? 0)); // absent in vectors made before target health: 0 = off
   return b;
 }
 

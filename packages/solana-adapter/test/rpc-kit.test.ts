@@ -5,7 +5,7 @@ import {
   SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE, SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
 } from '@solana/kit'
 import { getTransferSolInstruction } from '@solana-program/system'
-import { instructions as bix, pdas } from '@bulwark/programs-solana'
+import { CONFIG_LEN, instructions as bix, pdas } from '@bulwark/programs-solana'
 import { startSolanaRpc, type SolanaRpcHandle } from '../src/index.js'
 import { clients, signed } from './kit-client.js'
 
@@ -75,7 +75,7 @@ describe('local Solana RPC driven by @solana/kit', () => {
     expect(log.value.logs.some((l) => l.startsWith(`Program ${PROGRAM} success`))).toBe(true)
     abort.abort()
 
-    const accounts = await c.rpc.getProgramAccounts(PROGRAM, { encoding: 'base64', filters: [{ dataSize: 256n }] }).send()
+    const accounts = await c.rpc.getProgramAccounts(PROGRAM, { encoding: 'base64', filters: [{ dataSize: BigInt(CONFIG_LEN) }] }).send()
     expect(accounts.map((a) => a.pubkey)).toEqual([config])
 
     // A stranger registering an emitter: the program answers Unauthorized (custom error 44).

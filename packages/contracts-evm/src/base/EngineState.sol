@@ -109,7 +109,7 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_) GuardianVerifier(vc) {
         if (admin_ == address(0) || address(oracle_) == address(0)) revert InvalidParameter();
         (oracle, admin, queueDelay, consistencyLevel) = (oracle_, admin_, queueDelay_ == 0 ? 86_400 : queueDelay_, 1);
-        liquidationParams = RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.05e18, 0.5e18);
+        liquidationParams = RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.05e18, 0.5e18, 0);
     }
 
     modifier onlyAdmin() {
@@ -153,6 +153,7 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
         if (mmf == 0 || mmf > imf || imf > 1e18 || feeRate > 1e18 || marketIndex[oracleId] != 0 || marketCount == 255) {
             revert InvalidParameter();
         }
+        RiskLib.checkTarget(liquidationParams.targetHealth, liquidationParams.penaltyRate, mmf);
         oracle.getPrice(oracleId);
         index = marketCount++;
         markets[index] = Market(oracleId, imf, mmf, feeRate, true);
@@ -161,8 +162,12 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     }
 
     function setLiquidationParams(RiskLib.LiquidationParams calldata p) external onlyAdmin {
-        if (p.closeFactor == 0 || p.closeFactor > 1e18 || p.fullLiquidationHealth > 1e18 || p.penaltyRate > 1e18 || p.liquidatorShare > 1e18) {
-            revert InvalidParameter();
+        if (
+            p.closeFactor == 0 || p.closeFactor > 1e18 || p.fullLiquidationHealth > 1e18 || p.penaltyRate > 1e18 || p.liquidatorShare > 1e18
+                || (p.targetHealth != 0 && (p.targetHealth < 1e18 || p.targetHealth >> 128 != 0))
+        ) revert InvalidParameter();
+        for (uint256 i; i < marketCount; ++i) {
+            RiskLib.checkTarget(p.targetHealth, p.penaltyRate, markets[i].mmf);
         }
         liquidationParams = p;
     }

@@ -47,6 +47,7 @@ library RiskLib {
         uint256 dustNotional;
         uint256 penaltyRate;
         uint256 liquidatorShare;
+        uint256 targetHealth; // 0 = off (closeFactor); else the health a partial liquidation restores
     }
 
     struct Liquidation {
@@ -157,26 +158,32 @@ library RiskLib {
         Health memory before = evaluate(cs, ps, settlement);
         if (before.mmReq == 0 || before.health >= int256(WAD)) revert E.AccountHealthy();
         bool full = before.health < int256(lp.fullLiquidationHealth) || before.totalNotional <= lp.dustNotional;
-        r.fraction = full ? WAD : lp.closeFactor;
+        r.fraction = full ? WAD : lp.targetHealth == 0 ? lp.closeFactor : targetFraction(before, lp.targetHealth, lp.penaltyRate);
+        int256 restPnl;
         for (uint256 i; i < ps.length; ++i) {
             Position memory p = ps[i];
             if (p.size == 0) continue;
             uint256 size = MathLib.abs(p.size);
             uint256 close = MathLib.min(size, MathLib.mulDivUp(size, r.fraction, WAD));
             int256 closeSigned = p.size < 0 ? -int256(close) : int256(close);
-            r.realizedPnl += pnl(closeSigned, p.entryPrice, p.mark);
-            r.closedNotional += MathLib.mulDivUp(close, p.mark, WAD);
+            // Realized = pnl(whole) - pnl(rest) (§8 step 3), not pnl(closed): the floors differ by a wei.
+            int256 whole = pnl(p.size, p.entryPrice, p.mark);
             p.size -= closeSigned;
+            int256 rest = pnl(p.size, p.entryPrice, p.mark);
+            r.realizedPnl += whole - rest;
+            restPnl += rest;
+            r.closedNotional += MathLib.mulDivUp(close, p.mark, WAD);
         }
         settlement += r.realizedPnl;
-        Health memory afterClose = evaluate(cs, ps, settlement);
+        // equityAfterClose = collateralValue + settlement + remaining pnl (§8 step 4; collateral unchanged).
+        int256 equity = MathLib.toInt(before.collateralValue) + settlement + restPnl;
         r.penalty = r.closedNotional.wMulUp(lp.penaltyRate);
-        r.penaltyCharged = afterClose.equity > 0 ? MathLib.min(r.penalty, uint256(afterClose.equity)) : 0;
+        r.penaltyCharged = equity > 0 ? MathLib.min(r.penalty, uint256(equity)) : 0;
         settlement -= int256(r.penaltyCharged);
         r.liquidatorReward = r.penaltyCharged.wMulDown(lp.liquidatorShare);
         r.insuranceFee = r.penaltyCharged - r.liquidatorReward;
         r.insuranceFundAfter = insuranceFund + r.insuranceFee;
-        int256 equity = afterClose.equity - int256(r.penaltyCharged);
+        equity -= int256(r.penaltyCharged);
         if (_noneOpen(ps) && equity < 0) {
             r.badDebt = uint256(-equity);
             r.covered = MathLib.min(r.insuranceFundAfter, r.badDebt);
@@ -185,6 +192,27 @@ library RiskLib {
             settlement += int256(r.badDebt);
         }
         r.settlementAfter = settlement;
+    }
+
+    /// @notice Smallest fraction of every position whose close restores `targetHealth` after the
+    ///         penalty (docs/protocol.md §8): mulDivUp(target - equity, WAD, target - wMulUp(notional,
+    ///         penaltyRate)) with target = wMulUp(targetHealth, mmReq), at most WAD, WAD when the
+    ///         denominator is <= 0. Every rounding closes more. Called below health 1 (equity < target).
+    function targetFraction(Health memory h, uint256 targetHealth, uint256 penaltyRate) internal pure returns (uint256 f) {
+        uint256 target = targetHealth.wMulUp(h.mmReq);
+        uint256 all = h.totalNotional.wMulUp(penaltyRate);
+        if (target <= all) return WAD;
+        f = MathLib.mulDivUp(uint256(MathLib.toInt(target) - h.equity), WAD, target - all);
+        if (f > WAD) f = WAD;
+    }
+
+    /// @notice Reverts InvalidParameter when a target health is set and targetHealth * mmf <=
+    ///         penaltyRate * WAD (exact), i.e. a liquidation in a market of this mmf would not raise
+    ///         health. The caller has checked targetHealth < 2^128 and mmf, penaltyRate <= WAD.
+    function checkTarget(uint256 targetHealth, uint256 penaltyRate, uint256 mmf) internal pure {
+        unchecked {
+            if (targetHealth != 0 && targetHealth * mmf <= penaltyRate * WAD) revert E.InvalidParameter();
+        }
     }
 
     function _noneOpen(Position[] memory ps) private pure returns (bool) {

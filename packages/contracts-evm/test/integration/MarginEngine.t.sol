@@ -165,6 +165,50 @@ contract MarginEngineTest is BulwarkFixture {
         );
     }
 
+    function test_liquidationToTargetHealthClosesJustEnough() public {
+        vm.prank(admin);
+        engine.setLiquidationParams(RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.02e18, 0.5e18, 1.5e18));
+        creditUsdc(alice, 1_000e6);
+        vm.prank(alice);
+        engine.trade(ETH, 3e18);
+        vm.warp(block.timestamp + 10);
+        pushPrices(block.timestamp, 2750e18, 60_000e18, 150e18); // health 0.61: partial, not the close factor
+        RiskLib.Health memory before = engine.health(toBytes32(alice));
+        uint256 fundBefore = engine.insuranceFund();
+        vm.prank(bob);
+        engine.liquidate(toBytes32(alice));
+        RiskLib.Health memory after_ = engine.health(toBytes32(alice));
+        (int128 size,) = engine.positions(toBytes32(alice), 0);
+        assertGt(size, 0); // partial
+        assertLt(size, 1.5e18); // more than the 50% close factor would close
+        assertGe(after_.health, 1.5e18);
+        assertEq(
+            after_.equity + int256(engine.insuranceFund()) + engine.settlement(toBytes32(bob)),
+            before.equity + int256(fundBefore) + int256(engine.socializedLoss())
+        );
+    }
+
+    function test_targetHealthValidatedAtConfiguration() public {
+        vm.startPrank(admin);
+        // below 1
+        vm.expectRevert(E.InvalidParameter.selector);
+        engine.setLiquidationParams(RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.02e18, 0.5e18, 0.99e18));
+        // 1.0 x mmf 5% does not exceed a 5% penalty: a liquidation would not raise health
+        vm.expectRevert(E.InvalidParameter.selector);
+        engine.setLiquidationParams(RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.05e18, 0.5e18, 1e18));
+        (,,,,, uint256 target) = engine.liquidationParams();
+        assertEq(target, 0); // nothing changed
+        engine.setLiquidationParams(RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.02e18, 0.5e18, 1.5e18));
+        (,,, uint256 penalty,, uint256 set) = engine.liquidationParams();
+        assertEq(penalty, 0.02e18);
+        assertEq(set, 1.5e18);
+        // a market added later must keep targetHealth * mmf > penaltyRate: 1.5 x 1% < 2%
+        vm.expectRevert(E.InvalidParameter.selector);
+        engine.addMarket(999, 0.1e18, 0.01e18, 0);
+        engine.setLiquidationParams(RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.02e18, 0.5e18, 0)); // off again
+        vm.stopPrank();
+    }
+
     function test_haltedMarketRefusesOpenAndGraceBlocksLiquidation() public {
         creditUsdc(alice, 1_000e6);
         vm.prank(alice);

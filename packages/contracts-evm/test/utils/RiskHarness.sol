@@ -126,8 +126,12 @@ contract RiskHarness {
         pure
         returns (RiskLib.Liquidation memory r, PosIn[] memory after_, RiskLib.Health memory hb, RiskLib.Health memory ha)
     {
-        if (lp.closeFactor == 0 || lp.closeFactor > 1e18 || lp.fullLiquidationHealth > 1e18 || lp.penaltyRate > 1e18 || lp.liquidatorShare > 1e18) {
-            revert E.InvalidParameter();
+        if (
+            lp.closeFactor == 0 || lp.closeFactor > 1e18 || lp.fullLiquidationHealth > 1e18 || lp.penaltyRate > 1e18 || lp.liquidatorShare > 1e18
+                || (lp.targetHealth != 0 && (lp.targetHealth < 1e18 || lp.targetHealth >> 128 != 0))
+        ) revert E.InvalidParameter(); // as setLiquidationParams
+        for (uint256 i; i < c.markets.length; ++i) {
+            RiskLib.checkTarget(lp.targetHealth, lp.penaltyRate, c.markets[i].mmf); // configuration check, as setLiquidationParams
         }
         RiskLib.Collateral[] memory rc = _cs(c, cs);
         RiskLib.Position[] memory rp = _ps(c, ps);

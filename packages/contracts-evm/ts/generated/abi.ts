@@ -2039,6 +2039,11 @@ export const marginEngineAbi = [
         "name": "liquidatorShare",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "targetHealth",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -2476,6 +2481,11 @@ export const marginEngineAbi = [
           },
           {
             "name": "liquidatorShare",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "targetHealth",
             "type": "uint256",
             "internalType": "uint256"
           }

@@ -16,6 +16,12 @@ export type LiquidationParams = {
   penaltyRate: bigint
   /** Liquidator's part of the penalty; the insurance fund gets the rest. @default 0.5e18 */
   liquidatorShare: bigint
+  /**
+   * Health a partial liquidation restores after the penalty (WAD): when set (>= 1e18), the fraction
+   * closed is the smallest one that reaches it ({@link targetFraction}) instead of `closeFactor`;
+   * 0 = off. Needs `targetHealth * mmf > penaltyRate` for every market. @default 0n
+   */
+  targetHealth?: bigint
 }
 
 export const DEFAULT_LIQUIDATION: LiquidationParams = {
@@ -52,6 +58,33 @@ function checkParams(p: LiquidationParams): void {
 }
 
 /**
+ * `targetHealth` is 0 (off) or in [1e18, 2^128) with `targetHealth * mmf > penaltyRate * 1e18` (exact) for
+ * every market `mmf`, so closing any part of a position raises health (docs/protocol.md section 8).
+ */
+export function checkTargetHealth(targetHealth: bigint, penaltyRate: bigint, mmfs: readonly bigint[]): void {
+  if (targetHealth === 0n) return
+  if (targetHealth < WAD || targetHealth >= 1n << 128n) throw new InvalidParameterError('targetHealth must be 0 (off) or in [1e18, 2^128)', { field: 'targetHealth' })
+  for (const mmf of mmfs) {
+    if (targetHealth * mmf <= penaltyRate * WAD) throw new InvalidParameterError(`targetHealth * mmf ${mmf} must exceed penaltyRate`, { field: 'targetHealth' })
+  }
+}
+
+/**
+ * Smallest fraction of every position whose close brings health to `targetHealth` after the
+ * penalty (docs/protocol.md section 8): closing f at mark scales mmReq and notional by (1 - f) and
+ * costs the penalty q f N, so (E - q f N) / ((1 - f) mmReq) >= H iff f >= (H mmReq - E) / (H mmReq - q N).
+ * `target = wMulUp(H, mmReq)`, `penaltyAll = wMulUp(N, q)`, f = `mulDivUp(target - E, 1e18, target - penaltyAll)`,
+ * at most 1e18, and 1e18 when the denominator is <= 0. Every rounding closes more.
+ */
+export function targetFraction(before: AccountHealth, targetHealth: bigint, penaltyRate: bigint): bigint {
+  const target = wMulUp(targetHealth, before.mmReq)
+  const den = target - wMulUp(before.totalNotional, penaltyRate)
+  if (den <= 0n) return WAD
+  // Below health 1 (the only case liquidate asks about) equity < mmReq <= target: the numerator is positive.
+  return min(WAD, mulDivUp(target - before.equity, WAD, den))
+}
+
+/**
  * Liquidates an account below health 1 (docs/protocol.md section 8): closes a fraction of every
  * position at mark, charges a penalty split between liquidator and insurance fund, and when no
  * position remains with negative equity, covers the bad debt from the insurance fund and
@@ -60,13 +93,15 @@ function checkParams(p: LiquidationParams): void {
  */
 export function liquidate(account: Account, ctx: RiskContext, insuranceFund: bigint, params: LiquidationParams = DEFAULT_LIQUIDATION): LiquidationResult {
   checkParams(params)
+  const targetHealth = params.targetHealth ?? 0n
+  if (targetHealth !== 0n) checkTargetHealth(targetHealth, params.penaltyRate, Object.values(ctx.markets).map((m) => m.mmf))
   if (insuranceFund < 0n) throw new InvalidParameterError('insuranceFund must not be negative', { field: 'insuranceFund' })
   const before = evaluateAccount(account, ctx)
   if (before.mmReq === 0n || before.health >= WAD) {
     throw new AccountHealthyError(`health ${before.mmReq === 0n ? 'max' : before.health} is not below 1e18`, { field: 'account' })
   }
   const full = before.health < params.fullLiquidationHealth || before.totalNotional <= params.dustNotional
-  const fraction = full ? WAD : params.closeFactor
+  const fraction = full ? WAD : targetHealth === 0n ? params.closeFactor : targetFraction(before, targetHealth, params.penaltyRate)
   let settlement = account.settlement
   let closedNotional = 0n
   let realizedPnl = 0n

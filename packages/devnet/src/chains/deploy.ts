@@ -19,6 +19,8 @@ export type DeployPlan = {
   oracleSigners: Address[]
   oracleEmitter: { chain: number; address: Hex }
   external?: readonly ExternalVault[]
+  /** Liquidation target health (WAD) on the position chain's engine; 0n / omitted = off (engine defaults, nothing sent). @default 0n */
+  targetHealth?: bigint
   progress?: (line: string) => void
 }
 
@@ -69,6 +71,7 @@ export async function deployNetwork(p: DeployPlan): Promise<DeployedChain[]> {
       ...(p.external ?? []).map((x) => ({ chain: x.chainId, token: x.asset, priceMarket: x.priceMarket, weight: x.weight, pendingWeight: 0n, decimals: x.decimals, govPriceE8: x.govPriceE8 })),
     ],
     vaultAssets: [{ token: usdc.get(position.chainId)!, cap: 10n ** 18n }],
+    liquidation: p.targetHealth ? { targetHealth: p.targetHealth } : undefined,
   })
   say(`  deployed ${position.name}: engine ${b.contracts.engine}, oracle ${b.contracts.oracle}, vault ${b.contracts.vault}`)
   const engineEmitter = { chain: position.chainId, address: toBytes32(b.contracts.engine) }

@@ -39,6 +39,8 @@ export type SolanaSetup = {
   markets: { id: number; imf: bigint; mmf: bigint }[]
   /** Oracle market that prices the demo SPL token. */
   tokenMarket: number
+  /** Liquidation target health (WAD) set at initialize; 0n / omitted = off. @default 0n */
+  targetHealth?: bigint
 }
 
 export type DeployedSolana = {
@@ -78,6 +80,7 @@ export async function setupSolana(rpcUrl: string, wsUrl: string, s: SolanaSetup)
   await send([ix.initialize(P, { admin, config, guardianSet: await pdas.guardianSet(P, 0), oracleSet: await pdas.oracleSet(P, 0) }, {
     chainId: s.chainId, overlap: 86_400, governanceChain: s.chainId, governanceEmitter: new Uint8Array(32).fill(4), oracleChain: s.oracleEmitter.chain,
     oracleEmitter: bytes(s.oracleEmitter.address), priceMaxAge: 60, priceMaxFuture: 5, guardians: s.guardians.map(bytes), oracles: s.oracleSigners.map(bytes),
+    targetHealth: s.targetHealth || undefined,
   })])
   const engine = bytes(s.engineEmitter.address)
   await send([ix.registerEmitter(P, { admin, config, emitter: await pdas.emitter(P, s.engineEmitter.chain, engine) }, { chain: s.engineEmitter.chain, address: engine, role: 2 })])

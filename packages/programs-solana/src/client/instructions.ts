@@ -23,6 +23,11 @@ export interface InitializeArgs {
   chainId: number; overlap: number; governanceChain: number; governanceEmitter: Uint8Array;
   oracleChain: number; oracleEmitter: Uint8Array; priceMaxAge: number; priceMaxFuture: number;
   guardians: Uint8Array[]; oracles: Uint8Array[];
+  /**
+   * Liquidation to a target health (WAD, >= 1e18; docs/protocol.md section 8). Sent as a trailing
+   * u128 only when given. @default 0n (off: the close factor)
+   */
+  targetHealth?: bigint;
 }
 
 export function initialize(p: Address, a: { admin: TransactionSigner; config: Address; guardianSet: Address; oracleSet: Address }, x: InitializeArgs): Instruction {
@@ -31,6 +36,7 @@ export function initialize(p: Address, a: { admin: TransactionSigner; config: Ad
   x.guardians.forEach((g) => d.bytes(g));
   d.u8(x.oracles.length);
   x.oracles.forEach((g) => d.bytes(g));
+  if (x.targetHealth !== undefined) d.u128(x.targetHealth);
   return ix(p, [ws(a.admin), w(a.config), w(a.guardianSet), w(a.oracleSet), r(SYSTEM_PROGRAM_ID)], d.done());
 }
 

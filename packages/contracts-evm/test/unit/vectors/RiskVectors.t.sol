@@ -133,7 +133,7 @@ contract RiskVectorsTest is VectorBase {
             H.Ctx memory c = _ctx(in_);
             (H.CollIn[] memory cs, H.PosIn[] memory ps, int256 s) = _account(string.concat(in_, ".account"));
             string memory pp = string.concat(in_, ".params");
-            RiskLib.LiquidationParams memory lp = RiskLib.LiquidationParams(u(string.concat(pp, ".closeFactor")), u(string.concat(pp, ".fullLiquidationHealth")), u(string.concat(pp, ".dustNotional")), u(string.concat(pp, ".penaltyRate")), u(string.concat(pp, ".liquidatorShare")));
+            RiskLib.LiquidationParams memory lp = RiskLib.LiquidationParams(u(string.concat(pp, ".closeFactor")), u(string.concat(pp, ".fullLiquidationHealth")), u(string.concat(pp, ".dustNotional")), u(string.concat(pp, ".penaltyRate")), u(string.concat(pp, ".liquidatorShare")), has(string.concat(pp, ".targetHealth")) ? u(string.concat(pp, ".targetHealth")) : 0);
             (bool ok, bytes memory ret) = address(h).staticcall(abi.encodeCall(h.liquidate, (c, cs, ps, s, u(string.concat(in_, ".insuranceFund")), lp)));
             if (!checkOutcome(p, ok, ret)) continue;
             (RiskLib.Liquidation memory r, H.PosIn[] memory after_, RiskLib.Health memory hb, RiskLib.Health memory ha) = abi.decode(ret, (RiskLib.Liquidation, H.PosIn[], RiskLib.Health, RiskLib.Health));

@@ -13,6 +13,8 @@ pub struct LiquidationParams {
     pub dust_notional: U256,
     pub penalty_rate: U256,
     pub liquidator_share: U256,
+    /// 0 = off (close factor); else the health a partial liquidation restores (>= WAD).
+    pub target_health: U256,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +41,33 @@ pub struct LiquidationIn<'a> {
     pub params: &'a LiquidationParams,
 }
 
+/// `targetHealth` is 0 (off) or >= WAD with `targetHealth * mmf > penaltyRate * WAD` (exact), so
+/// closing any part of a position in a market of this `mmf` raises health (docs/protocol.md §8).
+pub fn check_target(target_health: &U256, penalty_rate: &U256, mmf: &U256) -> Result<()> {
+    if target_health.is_zero() {
+        return Ok(());
+    }
+    if *target_health < U256::WAD || target_health.checked_mul(mmf)? <= penalty_rate.checked_mul(&U256::WAD)? {
+        return Err(Error::InvalidParameter);
+    }
+    Ok(())
+}
+
+/// Smallest fraction whose close restores `target_health` after the penalty (docs/protocol.md §8):
+/// `mulDivUp(target - equity, WAD, target - wMulUp(notional, penaltyRate))`, `target =
+/// wMulUp(targetHealth, mmReq)`, at most WAD, WAD when the denominator is <= 0 (every rounding
+/// closes more). Called below health 1, so equity < mmReq <= target.
+fn target_fraction(mm_req: &U256, equity: &I256, total_notional: &U256, prm: &LiquidationParams) -> Result<U256> {
+    let target = w_mul_up(&prm.target_health, mm_req)?;
+    let all = w_mul_up(total_notional, &prm.penalty_rate)?;
+    if target <= all {
+        return Ok(U256::WAD);
+    }
+    let num = I256::from_u(target)?.checked_sub(equity)?.abs();
+    let f = mul_div_up(&num, &U256::WAD, &target.checked_sub(&all)?)?;
+    Ok(if f < U256::WAD { f } else { U256::WAD })
+}
+
 /// Liquidates in place: `positions[i].size` is reduced; returns the settlement and the split.
 pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<LiquidationOut> {
     let (collateral, settlement, insurance_fund, prm) = (inp.collateral, &inp.settlement, &inp.insurance_fund, inp.params);
@@ -49,6 +78,11 @@ pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<Li
     }
     if prm.close_factor.is_zero() {
         return Err(Error::InvalidParameter);
+    }
+    if !prm.target_health.is_zero() {
+        for p in positions.iter() {
+            check_target(&prm.target_health, &prm.penalty_rate, &p.mmf)?;
+        }
     }
     let h = compute(&MarginIn { collateral, settlement: *settlement, positions })?;
     let wad = I256::from_u(U256::WAD)?;
@@ -61,8 +95,10 @@ pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<Li
     }
     let fraction = if h.health < I256::from_u(prm.full_liquidation_health)? || total_notional <= prm.dust_notional {
         U256::WAD
-    } else {
+    } else if prm.target_health.is_zero() {
         prm.close_factor
+    } else {
+        target_fraction(&h.mm_req, &h.equity, &total_notional, prm)?
     };
     let mut settle = *settlement;
     let mut closed = U256::ZERO;
@@ -71,8 +107,10 @@ pub fn liquidate(inp: &LiquidationIn, positions: &mut [PositionIn]) -> Result<Li
         let want = mul_div_up(&abs, &fraction, &U256::WAD)?;
         let close = if want < abs { want } else { abs };
         let signed = I256::new(p.size.is_neg(), close)?;
-        settle = settle.checked_add(&pnl(&signed, &p.entry, &p.mark)?)?;
+        // Realized = pnl(whole) - pnl(rest) (§8 step 3), not pnl(closed): the floors differ by a wei.
+        let whole = pnl(&p.size, &p.entry, &p.mark)?;
         p.size = p.size.checked_sub(&signed)?;
+        settle = settle.checked_add(&whole.checked_sub(&pnl(&p.size, &p.entry, &p.mark)?)?)?;
         closed = closed.checked_add(&mul_div_up(&close, &p.mark, &U256::WAD)?)?;
     }
     let penalty = w_mul_up(&closed, &prm.penalty_rate)?;

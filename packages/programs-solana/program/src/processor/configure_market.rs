@@ -7,9 +7,12 @@
 //! 3. `[]` system program
 //!
 //! Data: id u32, imf u128, mmf u128, max_move_bps u64, window u64, halt_duration u64, cooldown u64,
-//! max_oracle_gap u64, liquidation_grace u64, fee_rate u128 (WAD, <= 1).
+//! max_oracle_gap u64, liquidation_grace u64, fee_rate u128 (WAD, <= 1). With a target health set,
+//! `target_health * mmf > penalty_rate` (docs/protocol.md §8), else InvalidParameter.
 
-use super::util::{Seeds, admin_config, create, Data};
+use super::util::{Seeds, admin_config, create, u, Data};
+use crate::math::liquidation::check_target;
+use crate::math::u256::U256;
 use crate::account::Input;
 use crate::error::{fail, Error, Result};
 use crate::pda::SEED_MARKET;
@@ -22,7 +25,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     let admin = input.account(0, "admin")?;
     let cfg = input.account(1, "config")?;
     let acc = input.account(2, "market")?;
-    admin_config(input, &admin, &cfg)?;
+    let c = admin_config(input, &admin, &cfg)?;
     let mut d = Data::new(data);
     let id = d.u32()?;
     let imf = d.u128()?;
@@ -35,6 +38,9 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     }
     if mmf == 0 || imf < mmf || imf > WAD {
         return Err(fail(Error::InvalidParameter, "margin fractions (0 < mmf <= imf <= 1)"));
+    }
+    if check_target(&u(&c.target_health), &u(&c.penalty_rate), &U256::from_u128(mmf)).is_err() {
+        return Err(fail(Error::InvalidParameter, "targetHealth x mmf must exceed penaltyRate"));
     }
     if p[0] == 0 || p[4] == 0 {
         return Err(fail(Error::InvalidParameter, "breaker maxMoveBps / maxOracleGap"));

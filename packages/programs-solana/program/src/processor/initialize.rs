@@ -8,7 +8,9 @@
 //! 4. `[]` system program
 //!
 //! Data: chain_id u16, overlap u32, governance_chain u16, governance_emitter [32], oracle_chain u16,
-//! oracle_emitter [32], price_max_age u32, price_max_future u32, n u8, n x key [20], m u8, m x key [20].
+//! oracle_emitter [32], price_max_age u32, price_max_future u32, n u8, n x key [20], m u8, m x key [20],
+//! then optionally target_health u128 (WAD; absent = 0 = off; else >= 1e18; every market configured
+//! later must have target_health * mmf > penalty_rate).
 
 use super::util::{Seeds, create, Data};
 use crate::account::Input;
@@ -39,7 +41,11 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     let n = read_keys(&mut d, &mut guardians)?;
     let mut oracles = [[0u8; 20]; MAX_GUARDIANS];
     let m = read_keys(&mut d, &mut oracles)?;
+    let target_health = if d.left() == 0 { 0 } else { d.u128()? };
     d.end()?;
+    if target_health != 0 && target_health < WAD {
+        return Err(fail(Error::InvalidParameter, "targetHealth must be 0 (off) or >= 1e18"));
+    }
     if chain_id == 0 || governance_chain == 0 || oracle_chain == 0 {
         return Err(fail(Error::InvalidParameter, "chain id is zero"));
     }
@@ -59,6 +65,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     c.dust_notional = w_of(100 * WAD);
     c.penalty_rate = w_of(WAD / 50);
     c.liquidator_share = w_of(WAD / 2);
+    c.target_health = w_of(target_health);
     c.authority_bump = sys::find_program_address(&[SEED_AUTHORITY], input.program_id).map(|x| x.1).unwrap_or(0);
 
     let zero = 0u32.to_le_bytes();

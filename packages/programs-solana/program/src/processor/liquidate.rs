@@ -50,6 +50,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
         dust_notional: u(&c.dust_notional),
         penalty_rate: u(&c.penalty_rate),
         liquidator_share: u(&c.liquidator_share),
+        target_health: u(&c.target_health),
     };
     let inp = LiquidationIn { collateral: &mi.coll[..mi.n_coll], settlement: mi.settlement, insurance_fund: u(&c.insurance_fund), params: &prm };
     let out = liquidate(&inp, &mut mi.pos[..mi.n_pos])?;

@@ -58,6 +58,10 @@ impl<'a> Data<'a> {
         self.at = self.b.len();
         s
     }
+    /// Bytes not read yet.
+    pub fn left(&self) -> usize {
+        self.b.len() - self.at
+    }
     /// `TrailingBytes` unless everything was read.
     pub fn end(&self) -> Result<()> {
         if self.at != self.b.len() { Err(fail(Error::TrailingBytes, "instruction data too long")) } else { Ok(()) }
@@ -65,6 +69,9 @@ impl<'a> Data<'a> {
 }
 
 pub fn config<'a>(acc: &'a AccountInfo, program_id: &[u8; 32]) -> Result<&'a mut Config> {
+    if acc.data_len() == crate::state::config::CONFIG_V1_LEN {
+        return Err(fail(Error::InvalidParameter, "config account has the v1 layout (256 bytes, no target health): re-initialize"));
+    }
     load::<Config>(acc, program_id, Error::InvalidParameter, "config account")
 }
 

@@ -35,7 +35,13 @@ pub struct Config {
     pub liquidator_share: [u64; 2],
     pub price_max_future: u32,
     pub _pad1: [u8; 4],
+    /// Layout v2 (272 bytes) from here; v1 (256 bytes) had no target health and is refused by
+    /// `config` with its own message (re-initialize).
+    pub target_health: [u64; 2],
 }
+
+/// Length of the v1 layout (before `target_health`).
+pub const CONFIG_V1_LEN: usize = 256;
 
 // SAFETY: repr(C), integer fields only, align 8, starts with `kind`.
 unsafe impl Pod for Config {

@@ -93,7 +93,7 @@ mod layout_tests {
     use super::*;
     #[test]
     fn sizes() {
-        assert_eq!(core::mem::size_of::<Config>(), 256);
+        assert_eq!(core::mem::size_of::<Config>(), 272);
         assert_eq!(core::mem::size_of::<GuardianSet>(), 400);
         assert_eq!(core::mem::size_of::<Emitter>(), 40);
         assert_eq!(core::mem::size_of::<Asset>(), 128);
