@@ -39,14 +39,16 @@ function bruteForce(chains: CoreChain[]): Set<string> {
 }
 async function world(n = 200) {
   const chains = [new CoreChain(10002, assets, markets), new CoreChain(10003, assets, markets)]
-  setAll(chains, 100, WAD)
-  setAll(chains, 1, 30_000n * WAD)
-  setAll(chains, 2, 2_000n * WAD)
-  setAll(chains, 3, 150n * WAD)
+  const prices = startPrices(chains)
   populate(chains[0]!, n, 0)
   populate(chains[1]!, n, 5)
-  const prices = new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD, volMultiplier: WAD }], [2, { price: 2_000n * WAD, volMultiplier: WAD }], [3, { price: 150n * WAD, volMultiplier: WAD }]])
   return { chains, prices }
+}
+/** Sets the starting prices on `chains` and returns them as the keeper's start map. */
+function startPrices(chains: CoreChain[]) {
+  const prices = new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD, volMultiplier: WAD }], [2, { price: 2_000n * WAD, volMultiplier: WAD }], [3, { price: 150n * WAD, volMultiplier: WAD }]])
+  for (const [id, p] of prices) setAll(chains, id, p.price)
+  return prices
 }
 
 describe('liquidation keeper', () => {
@@ -171,13 +173,10 @@ describe('liquidation keeper', () => {
       }
     }
     const chain = new LaggingChain(10002, assets, markets)
-    setAll([chain], 100, WAD)
-    setAll([chain], 1, 30_000n * WAD)
-    setAll([chain], 2, 2_000n * WAD)
-    setAll([chain], 3, 150n * WAD)
+    const prices = startPrices([chain])
     populate(chain, 10, 0)
     const keeper = new LiquidationKeeper(config, { chains: [chain], logger })
-    await keeper.start(new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD }], [2, { price: 2_000n * WAD }], [3, { price: 150n * WAD }]]))
+    await keeper.start(prices)
     expect(keeper.stats.accountsTracked).toBe(10)
     chain.lag = 2n
     populate(chain, 14, 0) // accounts 10..13 are new, in the last 4 blocks
@@ -212,15 +211,12 @@ describe('account-change ranges', () => {
       }
     }
     const chain = new Capped(10002, assets, markets)
-    setAll([chain], 100, WAD)
-    setAll([chain], 1, 30_000n * WAD)
-    setAll([chain], 2, 2_000n * WAD)
-    setAll([chain], 3, 150n * WAD)
+    const prices = startPrices([chain])
     populate(chain, 40, 0)
     const first = chain.accounts.values().next().value!
     chain.put({ ...first }) // a second event for account 0, in a later range
     const keeper = new LiquidationKeeper(config, { chains: [chain], logger })
-    await keeper.start(new Map([[100, { price: WAD }], [1, { price: 30_000n * WAD, volMultiplier: WAD }], [2, { price: 2_000n * WAD, volMultiplier: WAD }], [3, { price: 150n * WAD, volMultiplier: WAD }]]))
+    await keeper.start(prices)
     expect(keeper.stats.accountsTracked).toBe(40)
     expect(chain.reads).toBe(40)
     expect(chain.calls.length).toBeGreaterThan(5)
