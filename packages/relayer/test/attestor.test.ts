@@ -20,13 +20,16 @@ describe('Attestor', () => {
   let vaas: Uint8Array[]
   let m: ReturnType<typeof metrics>
   let invalid: number[]
+  let now = 0
   const make = (g = guardians) => new Attestor({
     store: env.store, guardians: g, key: keys[0]!, index: 0, metrics: m, log: silent,
     publish: (o) => published.push(o),
     onVaa: async (_d, v) => { vaas.push(v) },
     onInvalidSignature: (i) => invalid.push(i),
+    clock: () => now,
   })
   beforeEach(async () => {
+    now = 0
     env = await tempStore()
     published = []
     vaas = []
@@ -93,7 +96,7 @@ describe('Attestor', () => {
     expect(await a.observe(m1)).toBe('duplicate')
   })
 
-  it('verifies peers\' signatures lazily: only as many as the quorum needs, none after it', async () => {
+  it('verifies peers\' signatures lazily: only as many as the quorum needs; after it, one audit per guardian per second', async () => {
     const g = new Guardians(keys.map((k) => k.address))
     const verify = vi.spyOn(g, 'verify')
     const a = make(g)
@@ -107,7 +110,35 @@ describe('Attestor', () => {
     expect(verify).toHaveBeenCalledTimes(2)
     expect(vaas).toHaveLength(1)
     await a.addPeerObservations(3, [{ body, digest, signature: keys[3]!.sign(digest) }])
-    expect(verify).toHaveBeenCalledTimes(2) // late: never checked, never used
+    expect(verify).toHaveBeenCalledTimes(3) // late, never used: guardian 3's first audit
+    for (const [k, seq] of [[500, 20n], [999, 21n]] as const) {
+      now = k
+      const mk = msg(seq)
+      const b = bodyOf(mk)
+      const d = vaaDigest(b)
+      await a.observe(mk)
+      for (const i of [1, 2, 3]) await a.addPeerObservations(i, [{ body: b, digest: d, signature: keys[i]!.sign(d) }])
+    }
+    expect(verify).toHaveBeenCalledTimes(7) // 2 per VAA for the quorum; guardian 3 not audited again within 1 s
+    expect(vaas).toHaveLength(3)
+    expect(invalid).toEqual([])
+  })
+
+  it('finds a guardian whose bad signatures always arrive after the quorum (audit), without dropping any VAA', async () => {
+    const a = make()
+    for (const [k, seq] of [[0, 30n], [400, 31n], [1200, 32n]] as const) {
+      now = k
+      const mk = msg(seq)
+      const b = bodyOf(mk)
+      const d = vaaDigest(b)
+      await a.observe(mk)
+      await a.addPeerObservations(1, [{ body: b, digest: d, signature: keys[1]!.sign(d) }])
+      await a.addPeerObservations(2, [{ body: b, digest: d, signature: keys[2]!.sign(d) }])
+      await a.addPeerObservations(3, [{ body: b, digest: d, signature: keys[2]!.sign(d) }]) // late and wrong
+    }
+    expect(vaas).toHaveLength(3)
+    expect(invalid).toEqual([3, 3]) // audited at 0 and 1200 ms; the one at 400 ms fell inside the interval
+    expect(await counter(m, 'bulwark_relayer_envelopes_rejected_total', { reason: 'InvalidSignature' })).toBe(2)
   })
 
   it('drops a peer signature that does not verify, reports its guardian, and completes the quorum from another', async () => {

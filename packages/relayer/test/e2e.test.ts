@@ -132,8 +132,8 @@ describe('relayer network end to end (2 anvil chains, 4 node processes)', () => 
       expect(await credits()).toBe(4)
     } finally {
       await evil.stop()
+      await procs[3]!.start() // the later cases need all 4 nodes, whatever this one's outcome
     }
-    await procs[3]!.start()
   })
 
   it('a node SIGKILLed mid-flight: nothing lost, nothing delivered twice', async () => {

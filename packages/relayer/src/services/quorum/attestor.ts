@@ -30,6 +30,15 @@ export type AttestorComponents = {
   onVaa: (digest: Hex, vaa: Uint8Array, record: VaaRecord) => Promise<void>
   /** A peer's signature that does not recover to its guardian (dropped; the guardian's peer is penalized). */
   onInvalidSignature?: (guardianIndex: number, digest: Hex) => void
+  /**
+   * Signatures a quorum did not need (late, or beyond it) are not verified, except one per guardian
+   * per this many ms: a guardian whose signatures are bad is found even when its signatures always
+   * arrive after the quorum, at a cost of at most one recovery per guardian per interval.
+   * @default 1000
+   */
+  auditIntervalMs?: number
+  /** @default Date.now */
+  clock?: () => number
 }
 
 /**
@@ -66,6 +75,8 @@ export class Attestor {
   readonly #done = new Set<Hex>()
   readonly #signing = new Map<string, Hex>()
   readonly #high = new Map<string, bigint>()
+  /** Guardian index -> when one of its unneeded signatures was last audited. */
+  readonly #audited = new Map<number, number>()
 
   constructor(components: AttestorComponents) {
     this.#c = components
@@ -217,6 +228,7 @@ export class Attestor {
       const digest = bytesToHex(item.digest)
       if (this.#done.has(digest)) {
         already.push(digest)
+        this.#audit(sender, item.digest, item.signature, digest)
         continue
       }
       let p = this.#pending.get(digest)
@@ -327,6 +339,21 @@ export class Attestor {
     return p
   }
 
+  #invalid(index: number, digest: Hex): void {
+    this.#c.metrics.rejected.inc({ reason: 'InvalidSignature' })
+    this.#c.log.warn({ guardianIndex: index, digest }, 'dropped a peer signature that does not recover to its guardian')
+    this.#c.onInvalidSignature?.(index, digest)
+  }
+
+  /** Verifies a signature no quorum needed, at most once per guardian per auditIntervalMs. */
+  #audit(index: number, digestBytes: Uint8Array, sig: Uint8Array, digest: Hex): void {
+    const now = (this.#c.clock ?? Date.now)()
+    const last = this.#audited.get(index)
+    if (last !== undefined && now - last < (this.#c.auditIntervalMs ?? 1000)) return
+    this.#audited.set(index, now)
+    if (!this.#c.guardians.verify(digestBytes, sig, index)) this.#invalid(index, digest)
+  }
+
   /**
    * Assembles every digest of `digests` that has a quorum of verified signatures, verifying
    * peers' signatures (arrival order) only until the quorum is reached. VAAs are written in one
@@ -341,13 +368,11 @@ export class Attestor {
       while (p.sigs.size < g.quorum && p.unverified.length > 0) {
         const [index, sig] = p.unverified.shift()!
         if (g.verify(p.digest, sig, index)) p.sigs.set(index, sig)
-        else {
-          this.#c.metrics.rejected.inc({ reason: 'InvalidSignature' })
-          this.#c.log.warn({ guardianIndex: index, digest }, 'dropped a peer signature that does not recover to its guardian')
-          this.#c.onInvalidSignature?.(index, digest)
-        }
+        else this.#invalid(index, digest)
       }
       if (p.sigs.size < g.quorum) continue
+      for (const [index, sig] of p.unverified) this.#audit(index, p.digest, sig, digest)
+      p.unverified = []
       p.assembling = true
       ready.push([digest, p])
     }
