@@ -13,6 +13,14 @@ const msg = (sequence: bigint, payload = Uint8Array.of(1)): ObservedMessage => (
   emitterChain: 10002, emitterAddress: toBytes32('0xaa'), sequence, nonce: 0, consistencyLevel: 1, timestamp: 1, payload, height: 1n, blockHash: '0x01', txHash: '0x02',
 })
 const bodyOf = (m: ObservedMessage) => encodeVaaBody({ ...m })
+/** Has `a` observe message `seq`, then hands it peers' signatures in order: [sender, index of the key that signs]. */
+async function signedBy(a: Attestor, seq: bigint, peers: [sender: number, key: number][]): Promise<void> {
+  const m = msg(seq)
+  const body = bodyOf(m)
+  const digest = vaaDigest(body)
+  await a.observe(m)
+  for (const [sender, key] of peers) await a.addPeerObservations(sender, [{ body, digest, signature: keys[key]!.sign(digest) }])
+}
 
 describe('Attestor', () => {
   let env: Awaited<ReturnType<typeof tempStore>>
@@ -113,11 +121,7 @@ describe('Attestor', () => {
     expect(verify).toHaveBeenCalledTimes(3) // late, never used: guardian 3's first audit
     for (const [k, seq] of [[500, 20n], [999, 21n]] as const) {
       now = k
-      const mk = msg(seq)
-      const b = bodyOf(mk)
-      const d = vaaDigest(b)
-      await a.observe(mk)
-      for (const i of [1, 2, 3]) await a.addPeerObservations(i, [{ body: b, digest: d, signature: keys[i]!.sign(d) }])
+      await signedBy(a, seq, [[1, 1], [2, 2], [3, 3]])
     }
     expect(verify).toHaveBeenCalledTimes(7) // 2 per VAA for the quorum; guardian 3 not audited again within 1 s
     expect(vaas).toHaveLength(3)
@@ -128,13 +132,7 @@ describe('Attestor', () => {
     const a = make()
     for (const [k, seq] of [[0, 30n], [400, 31n], [1200, 32n]] as const) {
       now = k
-      const mk = msg(seq)
-      const b = bodyOf(mk)
-      const d = vaaDigest(b)
-      await a.observe(mk)
-      await a.addPeerObservations(1, [{ body: b, digest: d, signature: keys[1]!.sign(d) }])
-      await a.addPeerObservations(2, [{ body: b, digest: d, signature: keys[2]!.sign(d) }])
-      await a.addPeerObservations(3, [{ body: b, digest: d, signature: keys[2]!.sign(d) }]) // late and wrong
+      await signedBy(a, seq, [[1, 1], [2, 2], [3, 2]]) // guardian 3's comes late and is signed with key 2
     }
     expect(vaas).toHaveLength(3)
     expect(invalid).toEqual([3, 3]) // audited at 0 and 1200 ms; the one at 400 ms fell inside the interval
