@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { MarketAggregator } from '../src/services/aggregation/market-aggregator.js'
-import { engineHeld, q, synthetic } from './report-latency.js'
+import { q } from './quantile.js'
+import { engineHeld, synthetic } from './report-latency.js'
 
 function aggregation() {
   const now = 1_700_000_000

@@ -18,13 +18,9 @@ import { nonceManager, privateKeyToAccount } from 'viem/accounts'
 import { LiquidationKeeper, type LiquidationRecord } from '../src/services/keeper/keeper.js'
 import { ANVIL_KEY_1, DEV_KEY, EvmStack } from '../test/helpers/evm-stack.js'
 import { creditAndOpen, REMOTE, REMOTE_VAULT, traders, USDC } from '../test/helpers/traders.js'
+import { q } from './quantile.js'
 import { ASSETS, MARKETS, START, SyntheticChain } from './synthetic-chain.js'
 
-export const q = (xs: number[], p: number) => {
-  if (!xs.length) return null
-  const s = [...xs].sort((a, b) => a - b)
-  return +s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(3)
-}
 const oracleKeys: GuardianKey[] = testGuardianKeys(4, 'bench-oracle')
 const emitter = { chain: 10002, address: pad('0x0d', { size: 32 }) as Hex }
 const report = (publishTime: number, prices: { marketId: number; price: bigint }[]) =>
