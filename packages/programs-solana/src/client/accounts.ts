@@ -88,20 +88,24 @@ export interface MarginAccountData {
   collateral: { assetId: Uint8Array; amount: bigint; pending: boolean }[];
   positions: { market: number; size: bigint; entryPrice: bigint }[];
 }
+/** Byte length of a MarginAccount (program/src/state/margin_account.rs). */
+export const MARGIN_ACCOUNT_LEN = 440;
+/** Where a MarginAccount holds its owner (the bytes32 account id). */
+export const MARGIN_OWNER = { offset: 8, length: 32 } as const;
 export function decodeMarginAccount(b: Uint8Array): MarginAccountData {
-  expect(b, KIND.account, 440, 'margin');
+  expect(b, KIND.account, MARGIN_ACCOUNT_LEN, 'margin');
   const v = dv(b);
   return {
-    owner: b.slice(8, 40), settlement: i128(b, 40),
+    owner: b.slice(MARGIN_OWNER.offset, MARGIN_OWNER.offset + MARGIN_OWNER.length), settlement: i128(b, 40),
     collateral: Array.from({ length: b[2]! }, (_, i) => { const o = 56 + 56 * i; return { assetId: b.slice(o, o + 32), amount: u128(b, o + 32), pending: b[o + 48] === 1 }; }),
     positions: Array.from({ length: b[3]! }, (_, i) => { const o = 280 + 40 * i; return { market: v.getUint32(o, true), size: i128(b, o + 8), entryPrice: u128(b, o + 24) }; }),
   };
 }
 export function encodeMarginAccount(a: MarginAccountData): Uint8Array {
-  const b = new Uint8Array(440);
+  const b = new Uint8Array(MARGIN_ACCOUNT_LEN);
   const v = dv(b);
   b[0] = KIND.account; b[2] = a.collateral.length; b[3] = a.positions.length;
-  b.set(a.owner, 8); put128(b, 40, a.settlement);
+  b.set(a.owner, MARGIN_OWNER.offset); put128(b, 40, a.settlement);
   a.collateral.forEach((c, i) => { const o = 56 + 56 * i; b.set(c.assetId, o); put128(b, o + 32, c.amount); b[o + 48] = c.pending ? 1 : 0; });
   a.positions.forEach((p, i) => { const o = 280 + 40 * i; v.setUint32(o, p.market, true); put128(b, o + 8, p.size); put128(b, o + 24, p.entryPrice); });
   return b;

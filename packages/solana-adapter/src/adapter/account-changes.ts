@@ -6,13 +6,10 @@
  * account the program owns. The owner (the account id, bytes32) is read from the account's data.
  */
 import { bytesToHex, type Hex } from '@bulwark/core'
-import { ACCOUNT_KIND } from '@bulwark/programs-solana'
+import { ACCOUNT_KIND, MARGIN_ACCOUNT_LEN, MARGIN_OWNER as OWNER } from '@bulwark/programs-solana'
 import { getBase58Decoder, type Address, type Rpc, type Signature, type SolanaRpcApi } from '@solana/kit'
 
-/** Byte length of the program's MarginAccount (program/src/state/margin_account.rs). */
-export const MARGIN_ACCOUNT_LEN = 440
-/** The owner (account id) field of a MarginAccount. */
-const OWNER = { offset: 8, length: 32 } as const
+export { MARGIN_ACCOUNT_LEN }
 const b58d = getBase58Decoder()
 const SYSTEM_PROGRAM = '11111111111111111111111111111111'
 
