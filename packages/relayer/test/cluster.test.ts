@@ -6,6 +6,7 @@ import { Guardians } from '../src/crypto/guardians.js'
 import { startRelayer, type Relayer } from '../src/relayer.js'
 import { CONTRACTS, nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
 import { MemoryChain } from './support/memory-chain.js'
+import { until as untilHolds } from './support/env.js'
 
 const A = 10002
 const B = 10003
@@ -13,13 +14,7 @@ const vault = toBytes32(CONTRACTS.vault)
 const lock = (amount: bigint) =>
   encodePayload({ type: 'CollateralLocked', destinationChain: B, account: toBytes32('0x01'), asset: toBytes32('0x02'), amount, depositor: toBytes32('0x03') })
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>) => untilHolds(cond, 15_000, 25)
 
 describe('4 relayer nodes (one process, real libp2p on loopback, real LevelDB)', () => {
   let nodes: ClusterNode[]

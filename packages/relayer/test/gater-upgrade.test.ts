@@ -6,18 +6,11 @@ import { Guardians } from '../src/crypto/guardians.js'
 import { startRelayer, type Relayer } from '../src/relayer.js'
 import { CONTRACTS, nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
 import { MemoryChain } from './support/memory-chain.js'
+import { until } from './support/env.js'
 
 const A = 10002
 const B = 10003
 const OVERLAP_S = 4
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /**
  * The connection gater follows guardian set upgrades (5 nodes in one process, real libp2p on

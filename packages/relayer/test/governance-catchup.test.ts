@@ -5,16 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelayer, type Relayer } from '../src/relayer.js'
 import { CONTRACTS, nodeConfig, planCluster, type ClusterNode } from './support/cluster.js'
 import { MemoryChain } from './support/memory-chain.js'
+import { until } from './support/env.js'
 
 const A = 10002
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not reached in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /**
  * A node that was down while a guardian set upgrade was gossiped gets it when it comes back: a

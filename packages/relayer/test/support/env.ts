@@ -36,3 +36,12 @@ export async function counter(m: ReturnType<typeof metrics>, name: string, label
   const v = metric?.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val))
   return Number(v?.value ?? 0)
 }
+
+/** Polls `cond` every `stepMs` until it holds; throws once `ms` have passed without it. */
+export async function until(cond: () => boolean | Promise<boolean>, ms = 20_000, stepMs = 50): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not reached in time')
+    await new Promise((r) => setTimeout(r, stepMs))
+  }
+}
