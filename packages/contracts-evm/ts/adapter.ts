@@ -1,11 +1,11 @@
 import * as core from '@bulwark/core'
 import type { AccountSnapshot, ChainAdapter, Finality, ObservedMessage, PriceSnapshot, SubmitResult } from '@bulwark/core'
-import { createPublicClient, createWalletClient, http, getAbiItem, pad, toHex, type Abi, type Address, type Hex, type PublicClient, type WalletClient } from 'viem'
+import { createPublicClient, createWalletClient, http, getAbiItem, pad, toHex, type Abi, type Address, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { collateralVaultAbi, marginEngineAbi, priceOracleAbi } from './generated/abi.js'
 import { ANVIL_KEY_0, type BulwarkDeployment } from './deploy.js'
 import { revertErrorName, toCoreError } from './errors.js'
-import { isNonceError, NonceTracker } from './nonce.js'
+import { EvmSender, type EvmSenderOptions } from './sender.js'
 
 export type EvmAdapterOptions = {
   deployment: BulwarkDeployment
@@ -24,14 +24,15 @@ export type EvmAdapterOptions = {
    * @default 1000
    */
   pollingInterval?: number
-  /** Give up waiting for a submitted transaction's receipt after this long, ms. @default 60000 */
+  /**
+   * Give up waiting for a submitted transaction's receipt after this long, ms, counted from its
+   * first send (fee-bumped replacements happen inside this window); then TransactionStuckError.
+   * @default 60000
+   */
   receiptTimeoutMs?: number
   /** Gas limit = estimate + this percentage (state may change before the transaction is mined). @default 25 */
   gasHeadroomPercent?: number
-}
-
-/** Retries of one submission after nonce errors (each resyncs the local nonce from the chain). */
-const NONCE_RETRIES = 3
+} & Pick<EvmSenderOptions, 'bumpAfterMs' | 'bumpPercent' | 'maxBumps' | 'onSend'>
 
 const logMessagePublished = getAbiItem({ abi: collateralVaultAbi, name: 'LogMessagePublished' })
 /** MarginEngine events that change an account's margin state (credit, queue release, trade, withdrawal, liquidation). */
@@ -44,14 +45,12 @@ export class EvmChainAdapter implements ChainAdapter {
   readonly chainId: number
   readonly name: string
   readonly #pub: PublicClient
-  readonly #wallet: WalletClient
   readonly #d: BulwarkDeployment
   readonly #safe: bigint
   readonly #final: bigint
   readonly #blockTime = new Map<bigint, number>()
-  readonly #nonces: NonceTracker
-  readonly #receiptTimeout: number
-  readonly #gasHeadroom: number
+  /** Sends submissions and liquidations: local nonces, replace-and-bump (see EvmSender). */
+  readonly #sender: EvmSender
   /** Polling interval in use (receipts, block numbers), ms. */
   readonly pollingInterval: number
 
@@ -62,13 +61,10 @@ export class EvmChainAdapter implements ChainAdapter {
     const url = opts.rpcUrl ?? opts.deployment.rpcUrl
     const chain = { id: opts.deployment.evmChainId, name: this.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [url] } } } as const
     this.pollingInterval = opts.pollingInterval ?? 1_000
-    this.#receiptTimeout = opts.receiptTimeoutMs ?? 60_000
-    this.#gasHeadroom = opts.gasHeadroomPercent ?? 25
-    if (!Number.isInteger(this.#gasHeadroom) || this.#gasHeadroom < 0) throw new core.InvalidParameterError(`gasHeadroomPercent must be a non-negative integer, got ${this.#gasHeadroom}`, { field: 'gasHeadroomPercent' })
     this.#pub = createPublicClient({ chain, transport: http(url), pollingInterval: this.pollingInterval }) as PublicClient
-    this.#wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url), pollingInterval: this.pollingInterval })
-    const sender = this.#wallet.account!.address
-    this.#nonces = new NonceTracker(() => this.#pub.getTransactionCount({ address: sender, blockTag: 'pending' }))
+    const wallet = createWalletClient({ account: privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0), chain, transport: http(url), pollingInterval: this.pollingInterval })
+    const { receiptTimeoutMs, gasHeadroomPercent, bumpAfterMs, bumpPercent, maxBumps, onSend } = opts
+    this.#sender = new EvmSender({ publicClient: this.#pub, walletClient: wallet }, { pollingInterval: this.pollingInterval, receiptTimeoutMs, gasHeadroomPercent, bumpAfterMs, bumpPercent, maxBumps, onSend })
     this.#safe = opts.safeDepth ?? 2n
     this.#final = opts.finalizedDepth ?? 4n
   }
@@ -232,47 +228,13 @@ export class EvmChainAdapter implements ChainAdapter {
   }
 
   async #send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]): Promise<SubmitResult> {
-    let request
-    let gas: bigint
-    try {
-      const call = { account: this.#wallet.account!, address, abi, functionName, args } as never
-      ;[{ request }, gas] = await Promise.all([this.#pub.simulateContract(call), this.#pub.estimateContractGas(call)])
-    } catch (e) {
-      throw toCoreError(e, functionName)
-    }
-    // Headroom over the estimate: state can change between the estimate and the block (another
-    // submission in flight from this key, a price report), and an exact limit then runs out of gas.
-    gas += (gas * BigInt(this.#gasHeadroom)) / 100n
-    const hash = await this.#sendWithNonce({ ...(request as Record<string, unknown>), gas }, functionName)
-    const r = await this.#pub.waitForTransactionReceipt({ hash, timeout: this.#receiptTimeout })
+    const { receipt: r } = await this.#sender.send({ address, abi, functionName, args })
+    const hash = r.transactionHash
     if (r.status !== 'success') {
       const tx = await this.#pub.getTransaction({ hash }).catch(() => undefined)
       const gas = tx ? `gas used ${r.gasUsed} of ${tx.gas}` : `gas used ${r.gasUsed}`
       throw new core.InvalidParameterError(`${functionName} transaction ${hash} reverted (${gas})`, { field: functionName === 'liquidate' ? 'account' : 'vaa' })
     }
     return { txHash: hash, height: r.blockNumber }
-  }
-
-  /**
-   * Sends a simulated request with a locally tracked nonce, so that several submissions from this
-   * key can be in flight at once. A nonce error (too low, replacement underpriced, already known:
-   * the local count is stale, e.g. the key was used elsewhere) resyncs from the chain and retries;
-   * any other failure hands the nonce back (the transaction never reached the node).
-   */
-  async #sendWithNonce(request: Record<string, unknown>, functionName: string): Promise<Hex> {
-    for (let attempt = 0; ; attempt++) {
-      const nonce = await this.#nonces.take()
-      try {
-        return await this.#wallet.writeContract({ ...request, nonce } as never)
-      } catch (e) {
-        if (isNonceError(e) && attempt < NONCE_RETRIES) {
-          this.#nonces.resync()
-          continue
-        }
-        if (isNonceError(e)) this.#nonces.resync()
-        else this.#nonces.release(nonce)
-        throw toCoreError(e, functionName)
-      }
-    }
   }
 }

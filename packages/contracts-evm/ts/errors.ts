@@ -1,5 +1,5 @@
 import * as core from '@bulwark/core'
-import { BaseError as ViemBaseError, ContractFunctionRevertedError } from 'viem'
+import { BaseError as ViemBaseError, ContractFunctionRevertedError, type Hex } from 'viem'
 
 type ErrorCtor = new (shortMessage: string, params?: core.BaseErrorParameters) => core.BaseError
 
@@ -24,4 +24,40 @@ export function toCoreError(e: unknown, what: string): unknown {
   const name = revertErrorName(e)
   const cls = name ? coreErrorClass(name) : undefined
   return cls ? new cls(`${what} reverted with ${name}`, { cause: e }) : e
+}
+
+export type TransactionStuckParameters = core.BaseErrorParameters & {
+  /** The nonce that is still taken by the last version of the transaction. */
+  nonce: number
+  /** Every version sent (first send, then each replacement), in order. */
+  hashes: readonly Hex[]
+}
+
+/**
+ * No version of a transaction was mined: neither the first send nor any of its fee-bumped
+ * replacements (same nonce) within the sender's window. `field` names the fee that was too low
+ * (`maxFeePerGas`); `nonce` stays with the sender, whose next send replaces it (see EvmSender).
+ *
+ * Same shape as core's BaseError (shortMessage, field, details, cause) but not one of core's shared
+ * names: it has no Solidity or Solana counterpart, since it is about the pool, not a contract.
+ */
+export class TransactionStuckError extends Error {
+  override readonly name = 'TransactionStuck' as const
+  readonly shortMessage: string
+  readonly field: string | undefined
+  readonly details: string | undefined
+  readonly nonce: number
+  readonly hashes: readonly Hex[]
+
+  constructor(shortMessage: string, params: TransactionStuckParameters) {
+    const parts = [shortMessage]
+    if (params.field) parts.push(`Field: ${params.field}`)
+    if (params.details) parts.push(`Details: ${params.details}`)
+    super(parts.join('\n'), params.cause === undefined ? undefined : { cause: params.cause })
+    this.shortMessage = shortMessage
+    this.field = params.field
+    this.details = params.details
+    this.nonce = params.nonce
+    this.hashes = params.hashes
+  }
 }
