@@ -123,9 +123,13 @@ export class EvmSender {
     }
   }
 
-  /** Simulation (typed revert, before any nonce is taken) and gas limit with headroom. */
+  /**
+   * Simulation (typed revert, before any nonce is taken) and gas limit with headroom, both on the
+   * `latest` block: on `pending` (some nodes' default for estimates) a transaction of this key still
+   * in the pool counts as done, and the send that is to replace it would be refused.
+   */
   async #estimate(call: ContractCall): Promise<bigint> {
-    const req = { account: this.#wallet.account!, address: call.address, abi: call.abi, functionName: call.functionName, args: call.args ?? [], value: call.value } as never
+    const req = { account: this.#wallet.account!, address: call.address, abi: call.abi, functionName: call.functionName, args: call.args ?? [], value: call.value, blockTag: 'latest' } as never
     let gas: bigint
     try {
       ;[, gas] = await Promise.all([this.#pub.simulateContract(req), this.#pub.estimateContractGas(req)])

@@ -69,6 +69,7 @@ describe('EvmSender: replace-and-bump, concurrent nonces (anvil)', () => {
     await rpc('evm_setAutomine', [false])
     const v = await creditVaa(acc())
     const result = a.submitVaa(v)
+    result.catch(() => {}) // awaited below; not an unhandled rejection if the test fails first
     await until(() => sent.length >= 2)
     await rpc('evm_mine')
     const r = await result
@@ -94,6 +95,7 @@ describe('EvmSender: replace-and-bump, concurrent nonces (anvil)', () => {
     expect(sent.map((t) => t.bump)).toEqual([0, 1])
     const stuckNonce = sent[0]!.nonce
     const next = a.submitVaa(await creditVaa(acc()))
+    next.catch(() => {}) // awaited below; not an unhandled rejection if the test fails first
     await until(() => sent.length >= 3)
     expect(sent[2]).toMatchObject({ nonce: stuckNonce, bump: 0 })
     expect(sent[2]!.maxFeePerGas).toBeGreaterThanOrEqual(bumpFee(sent[1]!.maxFeePerGas, 20))
@@ -141,6 +143,7 @@ describe('EvmSender: replace-and-bump, concurrent nonces (anvil)', () => {
     await rpc('evm_setAutomine', [false])
     const v = await creditVaa(acc())
     const result = a.submitVaa(v)
+    result.catch(() => {}) // awaited below; not an unhandled rejection if the test fails first
     await until(() => sent.length >= 1)
     const first = sent[0]!
     const chain = { id: s.deployment.evmChainId, name: 'anvil', nativeCurrency: { name: 'E', symbol: 'E', decimals: 18 }, rpcUrls: { default: { http: [s.anvil.url] } } } as const
