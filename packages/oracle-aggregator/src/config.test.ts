@@ -12,10 +12,20 @@ describe('config', () => {
   it('fills defaults', () => {
     const c = parseConfig(base)
     expect(c.roundSeconds).toBe(1)
-    expect(c.markets[0]!.sigmaRef).toBe(10n ** 15n)
+    // RISK_PROFILE's volatility (30 min half-life, 0.06% a minute, max 5) per one-second round
+    expect(c.markets[0]).toMatchObject({ halfLifeSeconds: 1800, halfLife: 1800, sigmaRefPerMinute: 6n * 10n ** 14n, sigmaRef: 77_459_666_924_148n, maxMultiplier: 5n * 10n ** 18n })
     expect(c.markets[0]!.sources[0]).toMatchObject({ baseUrl: 'https://api.exchange.coinbase.com' })
   })
+  it('turns the time-based volatility settings into rounds, and takes explicit per-round values over them', () => {
+    expect(parseConfig({ ...base, roundSeconds: 60 }).markets[0]).toMatchObject({ halfLife: 30, sigmaRef: 6n * 10n ** 14n })
+    expect(parseConfig({ ...base, roundSeconds: 15, markets: [{ ...base.markets[0], halfLifeSeconds: 600 }] }).markets[0]).toMatchObject({ halfLife: 40, sigmaRef: 3n * 10n ** 14n })
+    expect(parseConfig({ ...base, markets: [{ ...base.markets[0], halfLife: 7, sigmaRef: '1000' }] }).markets[0]).toMatchObject({ halfLife: 7, sigmaRef: 1000n })
+  })
   it.each([
+    [{ ...base, markets: [{ ...base.markets[0], maxMultiplier: '5' }] }, 'markets.0.maxMultiplier'],
+    [{ ...base, markets: [{ ...base.markets[0], sigmaRefPerMinute: '1' }] }, 'markets.0.sigmaRefPerMinute'],
+    [{ ...base, markets: [{ ...base.markets[0], sigmaRef: '0' }] }, 'markets.0.sigmaRef'],
+    [{ ...base, markets: [{ ...base.markets[0], halfLifeSeconds: 0 }] }, 'markets.0.halfLifeSeconds'],
     [{ ...base, emitter: { chain: 0, address: base.emitter.address } }, 'emitter.chain'],
     [{ ...base, markets: [{ ...base.markets[0], sources: [{ type: 'chainlink', rpcUrl: 'http://x', feed: '0x12' }] }] }, 'markets.0.sources.0.feed'],
     [{ ...base, markets: [{ ...base.markets[0], sources: [{ type: 'bitstamp' }] }] }, 'markets.0.sources.0.type'],

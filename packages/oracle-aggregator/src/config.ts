@@ -1,3 +1,4 @@
+import { RISK_PROFILE, volatilityForRound } from '@bulwark/core'
 import { z } from 'zod'
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x + 64 hex digits (bytes32)')
@@ -28,9 +29,16 @@ const market = z.object({
   sources: z.array(source).min(1),
   /** @default 3 */ minSources: z.number().int().min(1).default(3),
   /** @default 200 */ maxDeviationBps: z.number().int().positive().default(200),
-  /** EWMA half-life in rounds. @default 60 */ halfLife: z.number().int().min(1).default(60),
-  /** Per-round volatility at which the multiplier is 1 (WAD). @default "1000000000000000" */ sigmaRef: wad.default(10n ** 15n),
-  /** @default "3000000000000000000" */ maxMultiplier: wad.default(3n * 10n ** 18n),
+  /** EWMA half-life in seconds, turned into rounds with `roundSeconds` (core's volatilityForRound). @default 1800 (RISK_PROFILE) */
+  halfLifeSeconds: z.number().int().min(1).default(RISK_PROFILE.volatility.halfLifeSeconds),
+  /** One-minute volatility (WAD) at which the multiplier is 1; scaled to a round by sqrt(roundSeconds / 60). @default "600000000000000" (0.06%, RISK_PROFILE) */
+  sigmaRefPerMinute: wad.default(RISK_PROFILE.volatility.sigmaRefPerMinute),
+  /** EWMA half-life in rounds: overrides halfLifeSeconds. @default halfLifeSeconds / roundSeconds */
+  halfLife: z.number().int().min(1).optional(),
+  /** Per-round volatility at which the multiplier is 1 (WAD): overrides sigmaRefPerMinute. @default sigmaRefPerMinute * sqrt(roundSeconds / 60) */
+  sigmaRef: wad.optional(),
+  /** Upper bound of the margin multiplier (WAD, >= 1e18). @default "5000000000000000000" (RISK_PROFILE) */
+  maxMultiplier: wad.default(RISK_PROFILE.volatility.maxMultiplier),
 })
 
 /** A chain this node publishes to (and, if listed in keeper.chains, keeps). File paths are resolved by bin/, relative to the config file. */
@@ -102,7 +110,10 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
-export type OracleConfig = z.infer<typeof configSchema>
+type ParsedMarket = z.infer<typeof market>
+/** A market after parsing: the per-round volatility settings are always filled in. */
+export type MarketConfig = ParsedMarket & { halfLife: number; sigmaRef: bigint }
+export type OracleConfig = Omit<z.infer<typeof configSchema>, 'markets'> & { markets: MarketConfig[] }
 export type OracleConfigInput = z.input<typeof configSchema>
 export type SourceConfig = z.infer<typeof source>
 export type ChainConfig = z.infer<typeof chain>
@@ -123,11 +134,22 @@ export function parseConfig(input: unknown): OracleConfig {
     const c = r.data
     if (c.guardianIndex >= c.oracleSet.keys.length) throw new ConfigError('guardianIndex', [`${c.guardianIndex} is outside a set of ${c.oracleSet.keys.length}`])
     const ids = new Set<number>()
-    c.markets.forEach((m, i) => {
+    const markets = c.markets.map((m, i): MarketConfig => {
       if (ids.has(m.marketId)) throw new ConfigError(`markets.${i}.marketId`, [`market ${m.marketId} listed twice`])
       ids.add(m.marketId)
+      if (m.maxMultiplier < 10n ** 18n) throw new ConfigError(`markets.${i}.maxMultiplier`, [`${m.maxMultiplier} is below 1e18`])
+      let perRound
+      try {
+        perRound = volatilityForRound(c.roundSeconds, { halfLifeSeconds: m.halfLifeSeconds, sigmaRefPerMinute: m.sigmaRefPerMinute, minMultiplier: 10n ** 18n, maxMultiplier: m.maxMultiplier })
+      } catch (e) {
+        const field = (e as { field?: string }).field ?? 'sigmaRefPerMinute'
+        throw new ConfigError(`markets.${i}.${field}`, [(e as Error).message])
+      }
+      const sigmaRef = m.sigmaRef ?? perRound.sigmaRef
+      if (sigmaRef === 0n) throw new ConfigError(`markets.${i}.sigmaRef`, ['must be positive'])
+      return { ...m, halfLife: m.halfLife ?? perRound.halfLife, sigmaRef }
     })
-    return c
+    return { ...c, markets }
   }
   const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
   throw new ConfigError(r.error.issues[0]!.path.join('.') || '(root)', issues)

@@ -47,7 +47,7 @@ export type KeeperConfig = {
   markets: KeeperMarket[]
   /** Initial index capacity; grows by doubling. @default 1024 */
   capacity?: number
-  /** Upper bound of the volatility multiplier. @default 3e18 */
+  /** Ignored: the index follows each published multiplier, whatever its bound. Kept for config compatibility. */
   maxMultiplier?: bigint
   /** Ignored: multiplier changes go through core's LiquidationIndex.onMultiplier (no rebuild). Kept for config compatibility. */
   multiplierHeadroom?: number
