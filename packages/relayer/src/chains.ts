@@ -24,8 +24,8 @@ export function defaultWsUrl(rpcUrl: string): string {
 
 /**
  * Builds the ChainAdapter of every configured chain: EVM through @bulwark/contracts-evm's viem
- * adapter (on delivering chains wrapped in FeeBumpingSubmitter for nonces and stuck transactions),
- * Solana through @bulwark/solana-adapter. A delivering chain without its secret is a config error.
+ * adapter (its EvmSender: local nonces, stuck transactions replaced with fees raised per the chain's
+ * `feeBump`), Solana through @bulwark/solana-adapter. A delivering chain without its secret is a config error.
  */
 export async function createAdapters(config: RelayerConfig, secrets: ChainSecrets): Promise<Map<number, ChainAdapter>> {
   const out = new Map<number, ChainAdapter>()
@@ -42,17 +42,23 @@ async function evmAdapter(c: EvmChainConfig, i: number, key: string | undefined)
   if (c.deliver && !key) throw new InvalidConfigError(`chain ${c.chainId} delivers but has no sender key`, { field: `chains[${i}].senderKeyEnv` })
   if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidConfigError('sender key is not 0x + 32 bytes hex', { field: `chains[${i}].senderKeyEnv` })
   const contracts = c.contracts as { oracle: Hex; engine: Hex; vault: Hex }
-  const [{ EvmChainAdapter }, { FeeBumpingSubmitter }] = await Promise.all([import('@bulwark/contracts-evm'), import('./services/delivery/evm-submitter.js')])
-  const adapter = new EvmChainAdapter({
+  const { EvmChainAdapter } = await import('@bulwark/contracts-evm')
+  const f = c.feeBump
+  return new EvmChainAdapter({
     deployment: { chainId: c.chainId, evmChainId: c.evmChainId, rpcUrl: c.rpcUrl, admin: '0x0000000000000000000000000000000000000000', contracts, startBlock: String(c.startHeight) },
     ...(key ? { privateKey: key as Hex } : {}),
     safeDepth: BigInt(c.safeDepth),
     finalizedDepth: BigInt(c.finalizedDepth),
     name: c.name,
+    // a delivery is re-sent with the same nonce and fees +percent every afterMs, maxBumps times, and
+    // is TransactionStuck afterMs after the last bump (its nonce is replaced by the next delivery)
+    bumpAfterMs: f.afterMs,
+    bumpPercent: f.percent,
+    maxBumps: f.maxBumps,
+    receiptTimeoutMs: (f.maxBumps + 1) * f.afterMs,
+    // receipts looked for every 250 ms (at most), so a delivery is not seen up to a second late
+    pollingInterval: Math.min(250, f.afterMs),
   })
-  if (!(c.deliver && key)) return adapter
-  const f = c.feeBump
-  return new FeeBumpingSubmitter(adapter, { rpcUrl: c.rpcUrl, evmChainId: c.evmChainId, privateKey: key as Hex, contracts, bumpAfterMs: f.afterMs, bumpPercent: f.percent, maxBumps: f.maxBumps })
 }
 
 /** A Solana keypair from a JSON array of 64 bytes or its base58 text. */

@@ -10,7 +10,6 @@ export type RelayerErrorName =
   | 'ConflictingObservation'
   | 'KeystoreDecryptFailed'
   | 'NotFound'
-  | 'TransactionStuck'
 
 export type RelayerErrorParameters = { field?: string | undefined; details?: string | undefined; cause?: unknown }
 
@@ -49,9 +48,6 @@ export class ConflictingObservationError extends defineRelayerError('Conflicting
 export class KeystoreDecryptFailedError extends defineRelayerError('KeystoreDecryptFailed') {}
 /** A record (e.g. a dead-lettered delivery) does not exist. */
 export class NotFoundError extends defineRelayerError('NotFound') {}
-
-/** A delivery transaction was not mined after every fee bump (its nonce is reused by the next send). */
-export class TransactionStuckError extends defineRelayerError('TransactionStuck') {}
 
 export const isRelayerError = (e: unknown, name?: RelayerErrorName): e is RelayerError =>
   e instanceof RelayerError && (name === undefined || e.name === name)

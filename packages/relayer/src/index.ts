@@ -11,3 +11,5 @@ export { GuardianKey, type GuardianSigner } from './services/signer/guardian-key
 export { readKeystore, writeKeystore } from './services/signer/keystore.js'
 export { loadOrCreateNodeKey, peerIdOfKey } from './services/network/node-key.js'
 export * from './errors.js'
+/** A delivery transaction not mined after every fee bump (thrown by the EVM adapter's sender; its nonce is replaced by the next send). */
+export { TransactionStuckError } from '@bulwark/contracts-evm'
