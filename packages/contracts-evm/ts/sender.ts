@@ -100,11 +100,6 @@ export class EvmSender {
     this.#nonces = new NonceTracker(() => this.#pub.getTransactionCount({ address: this.address, blockTag: 'pending' }))
   }
 
-  /** Nonces currently kept as stuck (the next sends replace them, lowest first). */
-  get stuckNonces(): number[] {
-    return [...this.#stuck.keys()].sort((a, b) => a - b)
-  }
-
   /**
    * Simulates `call`, sends it and waits for a mined version (bumping fees as configured). Throws
    * core's typed error for a revert in simulation, TransactionStuckError when no version was mined.
