@@ -118,20 +118,32 @@ export class EvmSender {
     }
   }
 
-  /**
-   * Simulation (typed revert, before any nonce is taken) and gas limit with headroom, both on the
-   * `latest` block: on `pending` (some nodes' default for estimates) a transaction of this key still
-   * in the pool counts as done, and the send that is to replace it would be refused.
-   */
+  /** Simulation (typed revert, before any nonce is taken) and gas limit with headroom. */
   async #estimate(call: ContractCall): Promise<bigint> {
-    const req = { account: this.#wallet.account!, address: call.address, abi: call.abi, functionName: call.functionName, args: call.args ?? [], value: call.value, blockTag: 'latest' } as never
+    const req = { account: this.#wallet.account!, address: call.address, abi: call.abi, functionName: call.functionName, args: call.args ?? [], value: call.value }
     let gas: bigint
     try {
-      ;[, gas] = await Promise.all([this.#pub.simulateContract(req), this.#pub.estimateContractGas(req)])
+      ;[, gas] = await Promise.all([this.#pub.simulateContract(req as never), this.#estimateGas(req)])
     } catch (e) {
       throw toCoreError(e, call.functionName)
     }
     return gas + (gas * BigInt(this.#o.gasHeadroomPercent)) / 100n
+  }
+
+  /**
+   * On the node's default block (the pending one on anvil, whose timestamp is the next block's: a
+   * call whose gas depends on the time, like a credit opening a new hour's window, is estimated
+   * for the block it lands in). While this key has stuck transactions in the pool, a refusal there
+   * is retried on `latest`: the pending state counts a stuck version as done, and the send that is
+   * to replace it (often the same call, retried) would be refused.
+   */
+  async #estimateGas(req: object): Promise<bigint> {
+    try {
+      return await this.#pub.estimateContractGas(req as never)
+    } catch (e) {
+      if (this.#stuck.size === 0) throw e
+      return this.#pub.estimateContractGas({ ...req, blockTag: 'latest' } as never)
+    }
   }
 
   async #sendFirst(call: ContractCall, data: Hex, gas: bigint, mayRetry: () => boolean): Promise<InFlight> {

@@ -156,4 +156,16 @@ describe('EvmSender: replace-and-bump, concurrent nonces (anvil)', () => {
     expect((await pub().getTransaction({ hash: r.txHash })).nonce).toBe(first.nonce + 1)
     expect(await a.isVaaConsumed(v)).toBe(true)
   })
+
+  it('estimates gas for the block the transaction lands in: credits that open a new hour\'s window (more gas) do not run out', async () => {
+    const { a } = adapter()
+    for (let k = 0; k < 3; k++) {
+      const nextHour = ((await pub().getBlock()).timestamp / 3600n + 1n) * 3600n
+      await rpc('evm_setNextBlockTimestamp', [Number(nextHour - 1n)])
+      await rpc('evm_mine') // the latest block is in the old hour, the credit's block in the new one
+      await rpc('evm_setNextBlockTimestamp', [Number(nextHour + 1n)])
+      const r = await a.submitVaa(await creditVaa(acc(), 5n))
+      expect((await pub().getBlock({ blockNumber: r.height })).timestamp).toBe(nextHour + 1n)
+    }
+  })
 })
