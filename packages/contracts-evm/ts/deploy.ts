@@ -4,6 +4,7 @@ import { createPublicClient, createWalletClient, http, pad, type Abi, type Addre
 import { privateKeyToAccount } from 'viem/accounts'
 import { collateralVaultAbi, marginEngineAbi, priceOracleAbi } from './generated/abi.js'
 import { collateralVaultBytecode, marginEngineBytecode, priceOracleBytecode } from './generated/bytecode.js'
+import { deployLiquidationParams, type LiquidationParamsEvm } from './liquidation.js'
 
 /** Anvil's first default account (a well-known test key; never use it on a real network). */
 export const ANVIL_KEY_0: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -53,40 +54,17 @@ export type DeployBulwarkOptions = {
   vaultAssets?: { token: Address; cap: bigint }[]
   /**
    * Liquidation parameters (WAD; docs/protocol.md section 8), set with `setLiquidationParams` after
-   * the markets are added; a field left out keeps the engine's default. Omitted = nothing is sent
-   * (the engine's defaults: closeFactor 0.5, fullLiquidationHealth 0.5, dustNotional 100 USD,
-   * penaltyRate 0.05, liquidatorShare 0.5, targetHealth 0).
+   * the markets are added. A field left out takes core's `RISK_PROFILE.liquidation` value (section
+   * 8.7); `{ targetHealth: 0n }` liquidates by the close factor instead. Checked before anything is
+   * deployed, against every market's mmf: a bad value is `InvalidParameter` naming the field.
+   * @default RISK_PROFILE.liquidation: closeFactor 0.5, fullLiquidationHealth 0.5, dustNotional 100 USD, penaltyRate 0.02, liquidatorShare 0.5, targetHealth 1.5
    */
   liquidation?: Partial<LiquidationParamsEvm>
   /** Where to write the deployment JSON (omitted = not written). */
   out?: string
 }
 
-/** The engine's liquidation parameters (WAD). */
-export type LiquidationParamsEvm = {
-  /** @default 0.5e18 */
-  closeFactor: bigint
-  /** @default 0.5e18 */
-  fullLiquidationHealth: bigint
-  /** @default 100e18 */
-  dustNotional: bigint
-  /** @default 0.05e18 */
-  penaltyRate: bigint
-  /** @default 0.5e18 */
-  liquidatorShare: bigint
-  /** Health a partial liquidation restores (>= 1e18, and targetHealth * mmf > penaltyRate for every market); 0 = off. @default 0n */
-  targetHealth: bigint
-}
-
-/** The engine constructor's liquidation parameters. */
-export const ENGINE_LIQUIDATION_DEFAULTS: LiquidationParamsEvm = {
-  closeFactor: 5n * 10n ** 17n,
-  fullLiquidationHealth: 5n * 10n ** 17n,
-  dustNotional: 100n * 10n ** 18n,
-  penaltyRate: 5n * 10n ** 16n,
-  liquidatorShare: 5n * 10n ** 17n,
-  targetHealth: 0n,
-}
+export { ENGINE_LIQUIDATION_DEFAULTS, deployLiquidationParams, type LiquidationParamsEvm } from './liquidation.js'
 
 export type BulwarkDeployment = {
   chainId: number
@@ -105,6 +83,7 @@ export async function deployBulwark(opts: DeployBulwarkOptions): Promise<Bulwark
   const rpcUrl = opts.rpcUrl ?? 'http://127.0.0.1:8545'
   const chainId = opts.chainId ?? 10002
   if (!opts.guardians?.length) throw new Error('deployBulwark: guardians must list at least one address')
+  const liquidation = deployLiquidationParams(opts.liquidation, (opts.markets ?? []).map((m) => m.mmf))
   const account = privateKeyToAccount(opts.privateKey ?? ANVIL_KEY_0)
   const pub = createPublicClient({ transport: http(rpcUrl) })
   const evmChainId = await pub.getChainId()
@@ -143,7 +122,7 @@ export async function deployBulwark(opts: DeployBulwarkOptions): Promise<Bulwark
     await send(oracle, priceOracleAbi as Abi, 'listMarket', [id])
   }
   for (const m of opts.markets ?? []) await send(engine, marginEngineAbi as Abi, 'addMarket', [m.id, m.imf, m.mmf, m.feeRate])
-  if (opts.liquidation) await send(engine, marginEngineAbi as Abi, 'setLiquidationParams', [{ ...ENGINE_LIQUIDATION_DEFAULTS, ...opts.liquidation }])
+  await send(engine, marginEngineAbi as Abi, 'setLiquidationParams', [liquidation])
   for (const a of opts.assets ?? []) {
     await send(engine, marginEngineAbi as Abi, 'listAsset', [{ chain: a.chain, priceMarket: a.priceMarket, weight: a.weight, pendingWeight: a.pendingWeight, decimals: a.decimals, token: a.token }, a.govPriceE8])
   }

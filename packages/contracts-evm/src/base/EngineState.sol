@@ -109,7 +109,10 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_) GuardianVerifier(vc) {
         if (admin_ == address(0) || address(oracle_) == address(0)) revert InvalidParameter();
         (oracle, admin, queueDelay, consistencyLevel) = (oracle_, admin_, queueDelay_ == 0 ? 86_400 : queueDelay_, 1);
-        liquidationParams = RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.05e18, 0.5e18, 0);
+        // docs/protocol.md section 8's neutral defaults, the same as core's DEFAULT_LIQUIDATION and the
+        // Solana program's: targetHealth 0 (off). The repo's deploy tooling then sets core's
+        // RISK_PROFILE (targetHealth 1.5e18) with setLiquidationParams (section 8.7).
+        liquidationParams = RiskLib.LiquidationParams(0.5e18, 0.5e18, 100e18, 0.02e18, 0.5e18, 0);
     }
 
     modifier onlyAdmin() {

@@ -188,6 +188,18 @@ contract MarginEngineTest is BulwarkFixture {
         );
     }
 
+    /// @notice The constructor's liquidation parameters are docs/protocol.md section 8's neutral
+    ///         defaults (core's DEFAULT_LIQUIDATION, the Solana program's): penalty 2%, target off.
+    function test_constructorLiquidationDefaultsAreTheProtocols() public view {
+        (uint256 closeFactor, uint256 fullHealth, uint256 dust, uint256 penalty, uint256 share, uint256 target) = engine.liquidationParams();
+        assertEq(closeFactor, 0.5e18);
+        assertEq(fullHealth, 0.5e18);
+        assertEq(dust, 100e18);
+        assertEq(penalty, 0.02e18);
+        assertEq(share, 0.5e18);
+        assertEq(target, 0);
+    }
+
     function test_targetHealthValidatedAtConfiguration() public {
         vm.startPrank(admin);
         // below 1

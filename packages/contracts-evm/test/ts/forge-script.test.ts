@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { RISK_PROFILE, WAD } from '@bulwark/core'
 import { createPublicClient, getAddress, http, pad, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collateralVaultAbi, marginEngineAbi, priceOracleAbi } from '../../ts/generated/abi.js'
@@ -43,6 +44,30 @@ describe('forge script DeployBulwark against anvil', () => {
     expect(await read(d.engine, marginEngineAbi, 'chainId')).toBe(10005)
     expect(((await read(d.engine, marginEngineAbi, 'getGuardianSet', [0])) as [string[]])[0].map((a) => a.toLowerCase())).toEqual(GUARDIANS)
     expect(await read(d.oracle, priceOracleAbi, 'admin')).toBe(getAddress('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'))
+  })
+
+  const liquidationOf = async (engine: Address) => {
+    const pub = createPublicClient({ transport: http(anvil.url) })
+    const [closeFactor, fullLiquidationHealth, dustNotional, penaltyRate, liquidatorShare, targetHealth] = await pub.readContract({ address: engine, abi: marginEngineAbi, functionName: 'liquidationParams' })
+    return { closeFactor, fullLiquidationHealth, dustNotional, penaltyRate, liquidatorShare, targetHealth }
+  }
+
+  it('sets RISK_PROFILE.liquidation by default (target health 1.5, penalty 2%), each field overridable from the environment', async () => {
+    const d = forgeDeploy(anvil.url, { PRIVATE_KEY: ANVIL_KEY_0, GUARDIANS: GUARDIANS.join(',') })
+    expect(d.status, d.output).toBe(0)
+    expect(await liquidationOf(d.engine)).toEqual(RISK_PROFILE.liquidation)
+    const o = forgeDeploy(anvil.url, { PRIVATE_KEY: ANVIL_KEY_0, GUARDIANS: GUARDIANS.join(','), TARGET_HEALTH: '0', PENALTY_RATE: String((3n * WAD) / 100n) })
+    expect(o.status, o.output).toBe(0)
+    expect(await liquidationOf(o.engine)).toEqual({ ...RISK_PROFILE.liquidation, targetHealth: 0n, penaltyRate: (3n * WAD) / 100n })
+  })
+
+  it('refuses a bad liquidation parameter with a non-zero exit code naming the variable', () => {
+    const d = forgeDeploy(anvil.url, { PRIVATE_KEY: ANVIL_KEY_0, GUARDIANS: GUARDIANS.join(','), TARGET_HEALTH: String(WAD / 2n) })
+    expect(d.status).not.toBe(0)
+    expect(d.output).toMatch(/TARGET_HEALTH must be 0 \(off\) or in \[1e18, 2\^128\)/)
+    const c = forgeDeploy(anvil.url, { PRIVATE_KEY: ANVIL_KEY_0, GUARDIANS: GUARDIANS.join(','), CLOSE_FACTOR: '0' })
+    expect(c.status).not.toBe(0)
+    expect(c.output).toMatch(/CLOSE_FACTOR must be in \(0, 1e18\]/)
   })
 
   it('fails with a non-zero exit code when GUARDIANS is missing', () => {
