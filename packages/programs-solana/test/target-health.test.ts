@@ -1,3 +1,4 @@
+import { RISK_PROFILE } from '@bulwark/core';
 import { describe, expect, it } from 'vitest';
 import { decodeConfig } from '../src/client/accounts.js';
 import * as ix from '../src/client/instructions.js';
@@ -20,14 +21,40 @@ async function init(targetHealth?: bigint) {
 }
 
 describe('liquidation target health (config v2)', () => {
-  it('initialize stores the optional target health; omitted means 0 (off)', async () => {
-    const off = await init();
-    expect(off.r.ok).toBe(true);
-    expect(decodeConfig(data(off.svm, off.config)).liquidation.targetHealth).toBe(0n);
-    const on = await init((3n * WAD) / 2n);
-    expect(on.r.ok).toBe(true);
-    const c = decodeConfig(data(on.svm, on.config));
+  it('initialize with defaults stores RISK_PROFILE.liquidation: target health 1.5, penalty 2%', async () => {
+    const d = await init();
+    expect(d.r.ok).toBe(true);
+    const c = decodeConfig(data(d.svm, d.config));
+    expect(c.liquidation).toEqual(RISK_PROFILE.liquidation);
     expect(c.liquidation).toEqual({ closeFactor: WAD / 2n, fullLiquidationHealth: WAD / 2n, dustNotional: 100n * WAD, penaltyRate: WAD / 50n, liquidatorShare: WAD / 2n, targetHealth: (3n * WAD) / 2n });
+  });
+
+  it('initialize stores an explicit target health; 0n turns it off (the close factor)', async () => {
+    const off = await init(0n);
+    expect(off.r.ok).toBe(true);
+    expect(decodeConfig(data(off.svm, off.config)).liquidation).toEqual({ ...RISK_PROFILE.liquidation, targetHealth: 0n });
+    const on = await init(2n * WAD);
+    expect(on.r.ok).toBe(true);
+    expect(decodeConfig(data(on.svm, on.config)).liquidation.targetHealth).toBe(2n * WAD);
+  });
+
+  it('the program still reads an initialize without the trailing target health as 0 (off)', async () => {
+    const svm = newSvm();
+    const admin = await funded(svm);
+    const config = await pdas.config(PROGRAM);
+    const keys = testGuardians(1).map((g) => g.address);
+    const full = ix.initialize(PROGRAM, { admin, config, guardianSet: await pdas.guardianSet(PROGRAM, 0), oracleSet: await pdas.oracleSet(PROGRAM, 0) }, {
+      chainId: 1, overlap: 86_400, governanceChain: 1, governanceEmitter: GOV_EMITTER, oracleChain: 1, oracleEmitter: ORACLE_EMITTER,
+      priceMaxAge: 60, priceMaxFuture: 5, guardians: keys, oracles: keys,
+    });
+    const r = await send(svm, admin, [{ ...full, data: full.data!.slice(0, -16) }]);
+    expect(r.ok).toBe(true);
+    expect(decodeConfig(data(svm, config)).liquidation.targetHealth).toBe(0n);
+  });
+
+  it('refuses a target health that does not fit a u128 before sending, naming the field', async () => {
+    await expect(init(1n << 128n)).rejects.toThrowError(expect.objectContaining({ name: 'InvalidParameter', field: 'targetHealth' }));
+    await expect(init(-1n)).rejects.toThrowError(expect.objectContaining({ name: 'InvalidParameter', field: 'targetHealth' }));
   });
 
   it('refuses a target below 1 at initialize, and a market whose mmf x target does not exceed the penalty', async () => {

@@ -1,3 +1,4 @@
+import { InvalidParameterError, RISK_PROFILE } from '@bulwark/core';
 import { AccountRole, type Address, type Instruction, type TransactionSigner } from '@solana/kit';
 import { Writer, beToBig } from './bytes.js';
 import { SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID } from './pdas.js';
@@ -24,8 +25,13 @@ export interface InitializeArgs {
   oracleChain: number; oracleEmitter: Uint8Array; priceMaxAge: number; priceMaxFuture: number;
   guardians: Uint8Array[]; oracles: Uint8Array[];
   /**
-   * Liquidation to a target health (WAD, >= 1e18; docs/protocol.md section 8). Sent as a trailing
-   * u128 only when given. @default 0n (off: the close factor)
+   * Health a partial liquidation restores (WAD; docs/protocol.md section 8): 0n (off: the close
+   * factor) or >= 1e18, and every market configured later needs targetHealth * mmf > penaltyRate.
+   * Always sent, as the trailing u128 (the program reads an absent one as 0). The other liquidation
+   * parameters are the program's constants, core's DEFAULT_LIQUIDATION (penalty 2%), so the default
+   * config is RISK_PROFILE.liquidation. A value outside u128 is InvalidParameterError (field
+   * targetHealth) here; the program refuses a nonzero one below 1e18 (InvalidParameter, its log names
+   * targetHealth). @default RISK_PROFILE.liquidation.targetHealth (1.5e18)
    */
   targetHealth?: bigint;
 }
@@ -36,7 +42,9 @@ export function initialize(p: Address, a: { admin: TransactionSigner; config: Ad
   x.guardians.forEach((g) => d.bytes(g));
   d.u8(x.oracles.length);
   x.oracles.forEach((g) => d.bytes(g));
-  if (x.targetHealth !== undefined) d.u128(x.targetHealth);
+  const targetHealth = x.targetHealth ?? RISK_PROFILE.liquidation.targetHealth;
+  if (targetHealth < 0n || targetHealth >= 1n << 128n) throw new InvalidParameterError('targetHealth must fit a u128', { field: 'targetHealth' });
+  d.u128(targetHealth);
   return ix(p, [ws(a.admin), w(a.config), w(a.guardianSet), w(a.oracleSet), r(SYSTEM_PROGRAM_ID)], d.done());
 }
 
