@@ -4,7 +4,7 @@ import { WAD } from '../math/constants.js'
 import { sqrtDown } from '../math/fixed-point.js'
 import { checkTargetHealth } from './liquidation.js'
 import { RISK_PROFILE, volatilityForRound } from './profile.js'
-import { volMultiplier } from './volatility.js'
+import { EwmaVolatility, volMultiplier } from './volatility.js'
 
 describe('RISK_PROFILE', () => {
   it('is a valid configuration: target health x mmf above the penalty, mmf <= imf', () => {
@@ -42,6 +42,31 @@ describe('volatilityForRound', () => {
     const m = volMultiplier(perSecond, volatilityForRound(1))
     expect(m).toBeGreaterThanOrEqual(2n * WAD - 10n ** 4n)
     expect(m).toBeLessThan(2n * WAD + 10n ** 6n)
+  })
+
+  it('an oracle sampling every second and one sampling every minute see the same multiplier on the same market', () => {
+    // a random walk at one-second resolution: 2 h calm at 0.04%/min, then 1 h at 0.24%/min (multiplier 4)
+    let s = 12345
+    const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648
+    const z = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u())
+    const perSecond = (perMinute: number) => perMinute / Math.sqrt(60)
+    const seconds = 3 * 3600
+    const second = new EwmaVolatility(volatilityForRound(1))
+    const minute = new EwmaVolatility(volatilityForRound(60))
+    let p = 30_000
+    const at: Record<number, [bigint, bigint]> = {}
+    for (let t = 0; t <= seconds; t++) {
+      p *= Math.exp(perSecond(t < 7200 ? 0.0004 : 0.0024) * z())
+      const price = BigInt(Math.round(p * 1e6)) * 10n ** 12n
+      second.update(price)
+      if (t % 60 === 0) minute.update(price)
+      if (t === 7200 || t === seconds) at[t] = [second.multiplier, minute.multiplier]
+    }
+    const ratio = ([a, b]: [bigint, bigint]) => Number(a) / Number(b)
+    expect(at[7200]).toEqual([WAD, WAD]) // calm: both at the floor
+    expect(Number(at[seconds]![1]) / 1e18).toBeGreaterThan(3) // the stressed hour is seen per minute...
+    expect(ratio(at[seconds]!)).toBeGreaterThan(0.85) // ...and per second alike, within sampling noise
+    expect(ratio(at[seconds]!)).toBeLessThan(1.15)
   })
 
   it('rejects bad inputs by field name', () => {
