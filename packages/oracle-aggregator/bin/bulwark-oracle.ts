@@ -50,7 +50,11 @@ async function start(): Promise<void> {
   const keyHex = process.env['BULWARK_ORACLE_KEY'] ?? (keyFile ? readFileSync(keyFile, 'utf8').trim() : undefined)
   if (!keyHex) throw new ConfigError('keyFile', ['set BULWARK_ORACLE_KEY or "keyFile" in the config'])
   const logger = pino({ level: config.logLevel, base: { service: 'bulwark-oracle' } })
-  const { chains, keeperChains } = await buildChains(config.chains, chainFiles(config, resolve(path, '..')), config.keeper)
+  const { chains, keeperChains } = await buildChains(config.chains, chainFiles(config, resolve(path, '..')), config.keeper, {
+    onEvmSend: (chain, tx) => {
+      if (tx.bump > 0) logger.warn({ chain, call: tx.functionName, nonce: tx.nonce, bump: tx.bump, hash: tx.hash, maxFeePerGas: tx.maxFeePerGas.toString() }, 'transaction not mined in time: replaced with higher fees')
+    },
+  })
   const keeper = config.keeper ? new LiquidationKeeper(keeperConfigOf(config.keeper), { chains: keeperChains, logger: logger.child({ module: 'keeper' }) }) : undefined
   const node = new OracleNode(config, { logger, privateKey: hexToBytes(keyHex, 'BULWARK_ORACLE_KEY'), chains, ...(keeper ? { keeper } : {}) })
   await node.start()

@@ -52,6 +52,16 @@ const chain = z.discriminatedUnion('type', [
     /** Hex private key that pays for price reports and liquidations. */
     senderKeyFile: z.string().min(1),
     name: z.string().optional(),
+    /**
+     * Replace-and-bump (contracts-evm's EvmSender): a transaction not mined after `afterMs` is sent
+     * again with the same nonce and fees raised by `percent`, up to `maxBumps` times; the send
+     * fails with TransactionStuck `afterMs` after the last bump (the keeper retries that account on
+     * a later tick, and the next send replaces the stuck nonce). @default { afterMs: 12000, percent: 20, maxBumps: 4 }
+     */
+    feeBump: z
+      .object({ afterMs: z.number().int().min(100).default(12_000), percent: z.number().int().min(10).max(500).default(20), maxBumps: z.number().int().min(0).max(20).default(4) })
+      .strict()
+      .default({ afterMs: 12_000, percent: 20, maxBumps: 4 }),
   }),
   z.object({
     type: z.literal('solana'),

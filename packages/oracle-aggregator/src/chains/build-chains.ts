@@ -1,4 +1,4 @@
-import type { BulwarkDeployment } from '@bulwark/contracts-evm'
+import type { BulwarkDeployment, SentTransaction } from '@bulwark/contracts-evm'
 import type { ChainAdapter, Hex } from '@bulwark/core'
 import { address, createKeyPairSignerFromBytes, createKeyPairSignerFromPrivateKeyBytes } from '@solana/kit'
 import { ConfigError, type ChainConfig, type KeeperSectionConfig } from '../config.js'
@@ -18,15 +18,37 @@ export type BuiltChains = {
 
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString('hex')}`
 
+/** Hooks into what the chains do. */
+export type ChainHooks = {
+  /** Every EVM transaction version a node accepted (`bump` 0 = first send, then each fee-bumped replacement), with the chain's name. */
+  onEvmSend?: (chain: string, tx: SentTransaction) => void
+}
+
 /** Builds the chain adapters of `chains` (EVM: deployment + rpc url; Solana: rpc url + program id), each a KeeperChain. */
-export async function buildChains(chains: readonly ChainConfig[], files: readonly ChainFiles[], keeper?: KeeperSectionConfig): Promise<BuiltChains> {
+export async function buildChains(chains: readonly ChainConfig[], files: readonly ChainFiles[], keeper?: KeeperSectionConfig, hooks: ChainHooks = {}): Promise<BuiltChains> {
   const out: ChainAdapter[] = []
   for (const [i, c] of chains.entries()) {
     const f = files[i]!
     if (c.type === 'evm') {
       if (!f.deployment) throw new ConfigError(`chains.${i}.deployment`, ['no deployment read'])
       if (f.key.length !== 32) throw new ConfigError(`chains.${i}.senderKeyFile`, [`expected a 32-byte key, got ${f.key.length} bytes`])
-      out.push(new EvmKeeperChain({ deployment: f.deployment, privateKey: hex(f.key), ...(c.rpcUrl ? { rpcUrl: c.rpcUrl } : {}), ...(c.name ? { name: c.name } : {}) }))
+      const name = c.name ?? `evm-${f.deployment.chainId}`
+      const { afterMs, percent, maxBumps } = c.feeBump
+      const onEvmSend = hooks.onEvmSend
+      out.push(
+        new EvmKeeperChain({
+          deployment: f.deployment,
+          privateKey: hex(f.key),
+          name,
+          ...(c.rpcUrl ? { rpcUrl: c.rpcUrl } : {}),
+          bumpAfterMs: afterMs,
+          bumpPercent: percent,
+          maxBumps,
+          // every bump gets its full wait: the sender gives up afterMs after the last one
+          receiptTimeoutMs: (maxBumps + 1) * afterMs,
+          ...(onEvmSend ? { onSend: (tx: SentTransaction) => onEvmSend(name, tx) } : {}),
+        }),
+      )
     } else {
       if (f.key.length !== 32 && f.key.length !== 64) throw new ConfigError(`chains.${i}.payerKeyFile`, [`expected a 32-byte seed or 64-byte keypair, got ${f.key.length} bytes`])
       const payer = await (f.key.length === 32 ? createKeyPairSignerFromPrivateKeyBytes(f.key) : createKeyPairSignerFromBytes(f.key)).catch((e: unknown) => {
