@@ -1,3 +1,4 @@
+import { RISK_PROFILE } from '@bulwark/core'
 import { z } from 'zod'
 import { DevnetError } from './errors.js'
 
@@ -34,10 +35,10 @@ export const ProfileSchema = z
     healthTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
     /**
      * Liquidation to a target health (docs/protocol.md section 8) on the EVM engine and the Solana
-     * program, e.g. 1.5; 0 keeps the close factor. The chains refuse a target whose product with a
-     * market's mmf does not exceed the penalty rate. @default 0
+     * program; 0 keeps the close factor. The chains refuse a target whose product with a market's mmf
+     * does not exceed the penalty rate. @default 1.5 (core's RISK_PROFILE.liquidation.targetHealth)
      */
-    liquidationTargetHealth: z.number().refine((x) => x === 0 || (x >= 1 && x <= 1000), 'liquidationTargetHealth must be 0 (off) or in [1, 1000]').default(0),
+    liquidationTargetHealth: z.number().refine((x) => x === 0 || (x >= 1 && x <= 1000), 'liquidationTargetHealth must be 0 (off) or in [1, 1000]').default(Number(RISK_PROFILE.liquidation.targetHealth) / 1e18),
   })
   .strict()
 

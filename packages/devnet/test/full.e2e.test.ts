@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
+import { RISK_PROFILE } from '@bulwark/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDevnet, type Devnet } from '../src/devnet.js'
 import { FULL, parseProfile } from '../src/profile.js'
 import { runCrash } from '../src/scenario/crash.js'
 import { launchChromium } from './support/browser.js'
+import { engineRisk, solanaLiquidation } from './support/risk.js'
 import { checkPageAfterCrash, expectAllStopped, freshDir } from './support/run.js'
 
 describe('devnet, full profile', () => {
@@ -31,6 +33,9 @@ describe('devnet, full profile', () => {
     // Solana: the RPC process runs the initialized program and the oracle nodes publish to it
     expect(d.solana?.programId).toBe('Bu1wark111111111111111111111111111111111111')
     expect(d.state.prices.filter((p) => p.chain === 'solana').map((p) => p.name)).toEqual(['ETH-USD', 'SOL-USD', 'USDC-USD'])
+    // no overrides: both chains liquidate with RISK_PROFILE's parameters (target health 1.5, penalty 2%)
+    expect((await engineRisk(d)).liquidation).toEqual(RISK_PROFILE.liquidation)
+    expect(await solanaLiquidation(d)).toEqual(RISK_PROFILE.liquidation)
     const page = await browser!.newPage()
     await page.goto(d.pageUrl)
 

@@ -1,11 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
+import { RISK_PROFILE } from '@bulwark/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PERP_MARKETS } from '../src/chains/deploy.js'
 import { startDevnet, type Devnet } from '../src/devnet.js'
 import { MINIMAL, parseProfile } from '../src/profile.js'
 import { runCrash } from '../src/scenario/crash.js'
 import { launchChromium } from './support/browser.js'
+import { engineRisk } from './support/risk.js'
 import { checkPageAfterCrash, expectAllStopped, freshDir } from './support/run.js'
 
 describe('devnet, minimal profile', () => {
@@ -26,6 +29,10 @@ describe('devnet, minimal profile', () => {
     expect(d.state.ready).toBe(true)
     expect(d.relayers).toHaveLength(1)
     expect(d.chains.map((c) => c.role)).toEqual(['origin', 'position'])
+    // no overrides: the position chain's engine runs RISK_PROFILE (liquidation to health 1.5, penalty 2%; imf 6%, mmf 3%)
+    const risk = await engineRisk(d)
+    expect(risk.liquidation).toEqual(RISK_PROFILE.liquidation)
+    expect(risk.markets).toEqual(PERP_MARKETS.map((m) => ({ id: m.id, ...RISK_PROFILE.market })))
     const page = await browser!.newPage()
     await page.goto(d.pageUrl)
     await page.locator('#phase', { hasText: 'ready' }).waitFor({ timeout: 15_000 })

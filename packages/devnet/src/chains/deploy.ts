@@ -1,4 +1,5 @@
 import { deployBulwark, marginEngineAbi, toBytes32, type BulwarkDeployment } from '@bulwark/contracts-evm'
+import { RISK_PROFILE } from '@bulwark/core'
 import type { Address, Hex } from 'viem'
 import { MARKETS } from '../markets.js'
 import { demoTokenAbi, demoTokenBytecode } from './demo-token.generated.js'
@@ -19,7 +20,10 @@ export type DeployPlan = {
   oracleSigners: Address[]
   oracleEmitter: { chain: number; address: Hex }
   external?: readonly ExternalVault[]
-  /** Liquidation target health (WAD) on the position chain's engine; 0n / omitted = off (engine defaults, nothing sent). @default 0n */
+  /**
+   * Liquidation target health (WAD) on every engine; 0n = off (the close factor). The other liquidation
+   * parameters are deployBulwark's: core's RISK_PROFILE.liquidation. @default 1.5e18 (RISK_PROFILE)
+   */
   targetHealth?: bigint
   progress?: (line: string) => void
 }
@@ -29,10 +33,15 @@ export type DeployedChain = EvmChainPlan & { deployment: BulwarkDeployment; usdc
 /** Breaker parameters for the devnet: a 40% crash in steps is a liquidation story, not a halt. */
 export const DEVNET_BREAKER = { maxMoveBps: 5000, window: 120, haltDuration: 30, cooldown: 10, maxOracleGap: 120, liquidationGrace: 0 }
 
-/** Margin settings on the position chain's engine, per oracle market. */
+/**
+ * Margin settings on the position chain's engine (and the Solana program), per oracle market: core's
+ * RISK_PROFILE.market (imf 6%, mmf 3%). The crash story needs no numbers of its own: bob (9.5x) is
+ * still liquidated at -8% and carol (4.7x) stays above health 1 until the gap to -25% leaves her with
+ * negative equity (bad debt), as with the earlier 10% / 5%; the lower mmf only widens carol's room.
+ */
 export const PERP_MARKETS = [
-  { id: 1, imf: E18 / 10n, mmf: E18 / 20n, feeRate: 5n * 10n ** 14n },
-  { id: 3, imf: E18 / 5n, mmf: E18 / 10n, feeRate: 5n * 10n ** 14n },
+  { id: 1, ...RISK_PROFILE.market, feeRate: 5n * 10n ** 14n },
+  { id: 3, ...RISK_PROFILE.market, feeRate: 5n * 10n ** 14n },
 ]
 export const USDC_WEIGHT = (95n * E18) / 100n
 export const USDC_MARKET = MARKETS.find((m) => m.base === 'USDC')!.id
@@ -61,6 +70,7 @@ export async function deployNetwork(p: DeployPlan): Promise<DeployedChain[]> {
     breaker: DEVNET_BREAKER,
     queueDelay: 60,
     priceMarkets: MARKETS.map((m) => m.id),
+    ...(p.targetHealth === undefined ? {} : { liquidation: { targetHealth: p.targetHealth } }),
   })
   const origins = p.chains.filter((c) => c !== position)
   const b = await deployBulwark({
@@ -71,7 +81,6 @@ export async function deployNetwork(p: DeployPlan): Promise<DeployedChain[]> {
       ...(p.external ?? []).map((x) => ({ chain: x.chainId, token: x.asset, priceMarket: x.priceMarket, weight: x.weight, pendingWeight: 0n, decimals: x.decimals, govPriceE8: x.govPriceE8 })),
     ],
     vaultAssets: [{ token: usdc.get(position.chainId)!, cap: 10n ** 18n }],
-    liquidation: p.targetHealth ? { targetHealth: p.targetHealth } : undefined,
   })
   say(`  deployed ${position.name}: engine ${b.contracts.engine}, oracle ${b.contracts.oracle}, vault ${b.contracts.vault}`)
   const engineEmitter = { chain: position.chainId, address: toBytes32(b.contracts.engine) }

@@ -39,7 +39,7 @@ export type SolanaSetup = {
   markets: { id: number; imf: bigint; mmf: bigint }[]
   /** Oracle market that prices the demo SPL token. */
   tokenMarket: number
-  /** Liquidation target health (WAD) set at initialize; 0n / omitted = off. @default 0n */
+  /** Liquidation target health (WAD) set at initialize; 0n = off (the close factor). @default 1.5e18 (the client's: RISK_PROFILE) */
   targetHealth?: bigint
 }
 
@@ -80,7 +80,7 @@ export async function setupSolana(rpcUrl: string, wsUrl: string, s: SolanaSetup)
   await send([ix.initialize(P, { admin, config, guardianSet: await pdas.guardianSet(P, 0), oracleSet: await pdas.oracleSet(P, 0) }, {
     chainId: s.chainId, overlap: 86_400, governanceChain: s.chainId, governanceEmitter: new Uint8Array(32).fill(4), oracleChain: s.oracleEmitter.chain,
     oracleEmitter: bytes(s.oracleEmitter.address), priceMaxAge: 60, priceMaxFuture: 5, guardians: s.guardians.map(bytes), oracles: s.oracleSigners.map(bytes),
-    targetHealth: s.targetHealth || undefined,
+    ...(s.targetHealth === undefined ? {} : { targetHealth: s.targetHealth }),
   })])
   const engine = bytes(s.engineEmitter.address)
   await send([ix.registerEmitter(P, { admin, config, emitter: await pdas.emitter(P, s.engineEmitter.chain, engine) }, { chain: s.engineEmitter.chain, address: engine, role: 2 })])
