@@ -16,8 +16,8 @@ export interface Trader {
 }
 
 /** A world with markets 0 (USDC) and 1 (ETH at 3,000) priced at T and 10,000 USDC credited to the user. */
-export async function trader(feeRate = 0n): Promise<Trader> {
-  const w = await world();
+export async function trader(feeRate = 0n, o: Parameters<typeof world>[1] = {}): Promise<Trader> {
+  const w = await world(7, o);
   const { m0, m1 } = await withMarkets(w, feeRate);
   setTime(w, T);
   const prices = async (t: number, eth: bigint) => {

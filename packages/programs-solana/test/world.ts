@@ -33,8 +33,11 @@ export interface World {
   userToken: Address;
 }
 
-/** A configured program: n guardians, a registered vault + engine on chain A, a foreign and a local asset. */
-export async function world(nGuardians = 7): Promise<World> {
+/**
+ * A configured program: n guardians, a registered vault + engine on chain A, a foreign and a local asset.
+ * `targetHealth`: sent to initialize (default: the client's, RISK_PROFILE's 1.5e18).
+ */
+export async function world(nGuardians = 7, o: { targetHealth?: bigint } = {}): Promise<World> {
   const svm = newSvm();
   const admin = await funded(svm);
   const guardians = testGuardians(nGuardians);
@@ -49,6 +52,7 @@ export async function world(nGuardians = 7): Promise<World> {
   await must(send(svm, admin, [ix.initialize(PROGRAM, { admin, config, guardianSet: gs0, oracleSet: os0 }, {
     chainId: CHAIN, overlap: 86_400, governanceChain: 1, governanceEmitter: GOV_EMITTER, oracleChain: 1, oracleEmitter: ORACLE_EMITTER,
     priceMaxAge: 60, priceMaxFuture: 5, guardians: guardians.map((g) => g.address), oracles: oracles.map((g) => g.address),
+    targetHealth: o.targetHealth,
   })]));
   const vaultEmitter = await pdas.emitter(PROGRAM, CHAIN_A, VAULT_A);
   const engineEmitter = await pdas.emitter(PROGRAM, CHAIN_A, ENGINE_A);

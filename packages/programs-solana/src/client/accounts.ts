@@ -15,12 +15,20 @@ function expect(b: Uint8Array, kind: number, len: number, what: string): void {
   if (b.length !== len || b[0] !== kind) throw new TypeError(`not a Bulwark ${what} account (length ${b.length}, kind ${b[0]})`);
 }
 
-/** Config layout v2 (state/config.rs): v1 (256 bytes) plus `target_health` at 256; the program refuses a v1 account. */
+/**
+ * Config layout v2 (state/config.rs): v1 (256 bytes) plus `target_health` at 256; the program refuses a v1 account.
+ * `markets_counted` (byte 3) and `market_count` (u32 at 252) use what was padding, so the length is unchanged.
+ */
 export const CONFIG_LEN = 272;
 
 export interface ConfigAccount {
   admin: Uint8Array; chainId: number; pause: number; guardianSetIndex: number; oracleSetIndex: number;
   guardianSetOverlap: number; messageSequence: bigint; insuranceFund: bigint; socializedLoss: bigint;
+  /**
+   * Markets created by configure_market (`marketCount`), trusted by set_liquidation_params only when
+   * `marketsCounted`: false on a config initialized before markets were counted.
+   */
+  marketsCounted: boolean; marketCount: number;
   /** Liquidation parameters (WAD); `targetHealth` 0 = off (close factor). */
   liquidation: { closeFactor: bigint; fullLiquidationHealth: bigint; dustNotional: bigint; penaltyRate: bigint; liquidatorShare: bigint; targetHealth: bigint };
 }
@@ -30,7 +38,7 @@ export function decodeConfig(b: Uint8Array): ConfigAccount {
   return {
     admin: b.slice(8, 40), chainId: v.getUint16(40, true), pause: v.getUint16(42, true), guardianSetIndex: v.getUint32(44, true),
     oracleSetIndex: v.getUint32(48, true), guardianSetOverlap: v.getUint32(52, true), messageSequence: v.getBigUint64(128, true),
-    insuranceFund: u128(b, 136), socializedLoss: u128(b, 152),
+    insuranceFund: u128(b, 136), socializedLoss: u128(b, 152), marketsCounted: b[3] === 1, marketCount: v.getUint32(252, true),
     liquidation: { closeFactor: u128(b, 168), fullLiquidationHealth: u128(b, 184), dustNotional: u128(b, 200), penaltyRate: u128(b, 216), liquidatorShare: u128(b, 232), targetHealth: u128(b, 256) },
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidParameterError, RISK_PROFILE } from '@bulwark/core';
+import { InvalidParameterError, RISK_PROFILE, type LiquidationParams } from '@bulwark/core';
 import { AccountRole, type Address, type Instruction, type TransactionSigner } from '@solana/kit';
 import { Writer, beToBig } from './bytes.js';
 import { SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID } from './pdas.js';
@@ -8,7 +8,7 @@ import type { Signature } from './vaa.js';
 export const IX = {
   initialize: 0, registerEmitter: 1, configureAsset: 2, configureMarket: 3, setPause: 4, lockCollateral: 5,
   creditCollateral: 6, releaseCollateral: 7, updatePrice: 8, openPosition: 9, closePosition: 10, liquidate: 11,
-  upgradeGuardianSet: 12, health: 13, requestWithdrawal: 14, openAccount: 15, eval: 16,
+  upgradeGuardianSet: 12, health: 13, requestWithdrawal: 14, openAccount: 15, eval: 16, setLiquidationParams: 17,
 } as const;
 
 type Meta = { address: Address; role: AccountRole; signer?: TransactionSigner };
@@ -56,6 +56,29 @@ export function setPause(p: Address, a: { admin: TransactionSigner; config: Addr
   return ix(p, [rs(a.admin), w(a.config)], new Writer().u8(IX.setPause).u16(bits).done());
 }
 
+/** Order of the u128 fields in `set_liquidation_params` data. */
+const LIQUIDATION_FIELDS = ['closeFactor', 'fullLiquidationHealth', 'dustNotional', 'penaltyRate', 'liquidatorShare', 'targetHealth'] as const;
+
+/**
+ * Replaces the liquidation parameters (admin only), as the EVM engine's setLiquidationParams; core's
+ * `RISK_PROFILE.liquidation` or `DEFAULT_LIQUIDATION` can be passed as they are (`targetHealth`
+ * absent = 0n = off, as in core). `markets`: every market configured on the program, sent in
+ * ascending id order (sorted here): the program checks `targetHealth * mmf > penaltyRate` on each and
+ * refuses the instruction unless it was shown exactly the config's market count of distinct markets.
+ * The program checks the values (InvalidParameter, its log names the field; nothing changes); here
+ * a value outside u128 is InvalidParameterError naming the field.
+ */
+export function setLiquidationParams(p: Address, a: { admin: TransactionSigner; config: Address; markets: readonly { id: number; address: Address }[] }, x: LiquidationParams): Instruction {
+  const d = new Writer().u8(IX.setLiquidationParams);
+  for (const k of LIQUIDATION_FIELDS) {
+    const v = x[k] ?? 0n;
+    if (v < 0n || v >= 1n << 128n) throw new InvalidParameterError(`${k} must fit a u128`, { field: k });
+    d.u128(v);
+  }
+  const markets = [...a.markets].sort((m, n) => m.id - n.id).map((m) => r(m.address));
+  return ix(p, [rs(a.admin), w(a.config), ...markets], d.done());
+}
+
 /** `originChain`: for a foreign asset, the chain of the vault that holds it (withdrawals go there); default 0 = no withdrawals. */
 export interface AssetArgs { assetId: Uint8Array; isLocal: boolean; decimals: number; cap: bigint; priceMarket: number; weight: bigint; pendingWeight: bigint; originChain?: number }
 
@@ -66,12 +89,12 @@ export function configureAsset(p: Address, a: { admin: TransactionSigner; config
   return ix(p, metas, d.done());
 }
 
-/** `feeRate`: trading fee on traded notional (WAD), default 0. */
+/** `feeRate`: trading fee on traded notional (WAD), default 0. The config is writable: it counts the markets (see setLiquidationParams). */
 export interface MarketArgs { id: number; imf: bigint; mmf: bigint; maxMoveBps: bigint; window: bigint; haltDuration: bigint; cooldown: bigint; maxOracleGap: bigint; liquidationGrace: bigint; feeRate?: bigint }
 
 export function configureMarket(p: Address, a: { admin: TransactionSigner; config: Address; market: Address }, x: MarketArgs): Instruction {
   const d = new Writer().u8(IX.configureMarket).u32(x.id).u128(x.imf).u128(x.mmf).u64(x.maxMoveBps).u64(x.window).u64(x.haltDuration).u64(x.cooldown).u64(x.maxOracleGap).u64(x.liquidationGrace).u128(x.feeRate ?? 0n);
-  return ix(p, [ws(a.admin), r(a.config), w(a.market), r(SYSTEM_PROGRAM_ID)], d.done());
+  return ix(p, [ws(a.admin), w(a.config), w(a.market), r(SYSTEM_PROGRAM_ID)], d.done());
 }
 
 export function lockCollateral(p: Address, a: { depositor: TransactionSigner; config: Address; asset: Address; source: Address; vault: Address; message: Address }, x: { amount: bigint; destinationChain: number; account: Uint8Array; nonce: number }): Instruction {

@@ -2,13 +2,14 @@
 //!
 //! Accounts:
 //! 0. `[writable, signer]` admin
-//! 1. `[]` config
+//! 1. `[writable]` config (counts the market)
 //! 2. `[writable]` market PDA `["market", id u32 LE]`
 //! 3. `[]` system program
 //!
 //! Data: id u32, imf u128, mmf u128, max_move_bps u64, window u64, halt_duration u64, cooldown u64,
 //! max_oracle_gap u64, liquidation_grace u64, fee_rate u128 (WAD, <= 1). With a target health set,
-//! `target_health * mmf > penalty_rate` (docs/protocol.md §8), else InvalidParameter.
+//! `target_health * mmf > penalty_rate` (docs/protocol.md §8), else InvalidParameter. The config's
+//! `market_count` goes up by one, so `set_liquidation_params` can require every market.
 
 use super::util::{Seeds, admin_config, create, u, Data};
 use crate::math::liquidation::check_target;
@@ -45,6 +46,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     if p[0] == 0 || p[4] == 0 {
         return Err(fail(Error::InvalidParameter, "breaker maxMoveBps / maxOracleGap"));
     }
+    let count = c.market_count.checked_add(1).ok_or_else(|| fail(Error::Overflow, "market count"))?;
     let m = create::<Market>(input, &admin, &acc, &Seeds { seeds: &[SEED_MARKET, &id.to_le_bytes()], what: "market PDA" })?;
     m.id = id;
     m.imf = w_of(imf);
@@ -57,5 +59,6 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     m.max_oracle_gap = p[4];
     m.liquidation_grace = p[5];
     m.fee_rate = w_of(fee_rate);
+    c.market_count = count;
     Ok(())
 }

@@ -66,6 +66,7 @@ pub fn process(input: &Input, data: &[u8]) -> Result<()> {
     c.penalty_rate = w_of(WAD / 50);
     c.liquidator_share = w_of(WAD / 2);
     c.target_health = w_of(target_health);
+    c.markets_counted = 1;
     c.authority_bump = sys::find_program_address(&[SEED_AUTHORITY], input.program_id).map(|x| x.1).unwrap_or(0);
 
     let zero = 0u32.to_le_bytes();

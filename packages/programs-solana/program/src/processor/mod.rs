@@ -14,6 +14,7 @@ mod open_position;
 mod register_emitter;
 mod release_collateral;
 mod request_withdrawal;
+mod set_liquidation_params;
 mod set_pause;
 mod update_price;
 mod upgrade_guardian_set;
@@ -39,6 +40,7 @@ pub const IX_HEALTH: u8 = 13;
 pub const IX_REQUEST_WITHDRAWAL: u8 = 14;
 pub const IX_OPEN_ACCOUNT: u8 = 15;
 pub const IX_EVAL: u8 = 16;
+pub const IX_SET_LIQUIDATION_PARAMS: u8 = 17;
 
 pub fn process(input: &Input) -> Result<()> {
     let (tag, data) = input.data.split_first().ok_or_else(|| fail(Error::TruncatedPayload, "empty instruction data"))?;
@@ -60,6 +62,7 @@ pub fn process(input: &Input) -> Result<()> {
         IX_REQUEST_WITHDRAWAL => request_withdrawal::process(input, data),
         IX_OPEN_ACCOUNT => open_account::process(input, data),
         IX_EVAL => eval::process(input, data),
+        IX_SET_LIQUIDATION_PARAMS => set_liquidation_params::process(input, data),
         _ => Err(fail(Error::InvalidParameter, "unknown instruction")),
     }
 }

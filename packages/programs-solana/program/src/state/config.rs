@@ -13,7 +13,11 @@ pub struct Config {
     pub kind: u8,
     pub bump: u8,
     pub authority_bump: u8,
-    pub _pad0: [u8; 5],
+    /// 1 when `market_count` counts every market: set by `initialize` from the program version
+    /// that added `set_liquidation_params` on. 0 on a config initialized before (its markets
+    /// were not counted), where `set_liquidation_params` can only turn the target health off.
+    pub markets_counted: u8,
+    pub _pad0: [u8; 4],
     pub admin: [u8; 32],
     pub chain_id: u16,
     pub pause: u16,
@@ -34,7 +38,9 @@ pub struct Config {
     pub penalty_rate: [u64; 2],
     pub liquidator_share: [u64; 2],
     pub price_max_future: u32,
-    pub _pad1: [u8; 4],
+    /// Markets created by `configure_market` (each `["market", id]` PDA exactly once; markets are
+    /// never closed). Meaningful only when `markets_counted` is 1.
+    pub market_count: u32,
     /// Layout v2 (272 bytes) from here; v1 (256 bytes) had no target health and is refused by
     /// `config` with its own message (re-initialize).
     pub target_health: [u64; 2],

@@ -102,4 +102,11 @@ mod layout_tests {
         assert_eq!(core::mem::size_of::<MarginAccount>(), 440);
         assert_eq!(core::mem::size_of::<Market>(), 240);
     }
+    #[test]
+    fn config_offsets() {
+        // decodeConfig reads these; they were padding in the first v2 layout (zero there).
+        assert_eq!(core::mem::offset_of!(Config, markets_counted), 3);
+        assert_eq!(core::mem::offset_of!(Config, market_count), 252);
+        assert_eq!(core::mem::offset_of!(Config, target_health), 256);
+    }
 }
