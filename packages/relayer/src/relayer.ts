@@ -75,7 +75,6 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
   }
   /** This node's index in the current set (-1 once an upgrade left it out). */
   let index = sets.indexOf(key.address)
-  const guardians = configured
 
   const deliverTo = new Map([...adapters].filter(([id]) => config.chains.find((c) => c.chainId === id)?.deliver ?? false))
   const priceChain = config.governor.priceChain ?? [...deliverTo.keys()][0]
@@ -93,8 +92,13 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       adapters: deliverTo,
       governor,
       readPrice: (m) => (priceAdapter ? priceAdapter.readPrice(m) : Promise.resolve(null)),
-      index,
-      guardianCount: guardians.size,
+      // the delivery turn follows guardian-set upgrades (a removed node goes last)
+      get index() {
+        return index
+      },
+      get guardianCount() {
+        return sets.current.size
+      },
       metrics,
       log: log.child({ service: 'delivery' }),
     },

@@ -2,7 +2,7 @@ import { assembleVaa, encodePayload, encodeVaaBody, parseVaa, toBytes32, vaaDige
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Guardians } from '../src/crypto/guardians.js'
 import { backoffDelay } from '../src/services/delivery/backoff.js'
-import { DeliveryWorker, listDeadLetters, retryDeadLetter } from '../src/services/delivery/worker.js'
+import { deliveryRank, DeliveryWorker, listDeadLetters, retryDeadLetter } from '../src/services/delivery/worker.js'
 import { Governor } from '../src/services/governor/governor.js'
 import { K } from '../src/services/store/store.js'
 import { testGuardianKey } from './support/cluster.js'
@@ -27,6 +27,24 @@ describe('backoffDelay', () => {
     expect(backoffDelay(4, 100, 10_000, () => 1)).toBe(800)
     expect(backoffDelay(4, 100, 10_000, () => 0)).toBe(400)
     expect(backoffDelay(30, 100, 10_000, () => 1)).toBe(10_000)
+  })
+})
+
+describe('deliveryRank', () => {
+  const digest = `0x${'00'.repeat(31)}06` as Hex // primary 6 mod n
+
+  it('the primary goes first and the others follow in index order, mod n', () => {
+    expect([0, 1, 2, 3].map((i) => deliveryRank(digest, i, 4))).toEqual([2, 3, 0, 1]) // primary 6 mod 4 = 2
+    expect([0, 1, 2, 3, 4].map((i) => deliveryRank(digest, i, 5))).toEqual([4, 0, 1, 2, 3]) // primary 1
+  })
+
+  it('a node outside the current set goes last', () => {
+    expect(deliveryRank(digest, -1, 4)).toBe(4)
+    expect(deliveryRank(digest, 4, 4)).toBe(4)
+  })
+
+  it('rejects an empty set by name', () => {
+    expect(() => deliveryRank(digest, 0, 0)).toThrow(expect.objectContaining({ name: 'InvalidParameter', field: 'guardianCount' }))
   })
 })
 
@@ -136,5 +154,50 @@ describe('DeliveryWorker', () => {
     await w.runDue(Date.now() + 3601_000)
     await drain(w, 3)
     expect(chain.consumed.size).toBe(3)
+  })
+})
+
+describe('DeliveryWorker after a guardian-set upgrade', () => {
+  it('takes its turn from the current set at each enqueue, not from the set it started with', async () => {
+    const env = await tempStore()
+    try {
+      const chain = new MemoryChain(10003, { guardians })
+      const node = { index: 3, count: 4 }
+      const w = new DeliveryWorker(
+        { staggerMs: 1000, assets: [] },
+        {
+          store: env.store,
+          adapters: new Map([[10003, chain]]),
+          governor: new Governor([], env.store, silent),
+          readPrice: () => Promise.resolve(null),
+          get index() {
+            return node.index
+          },
+          get guardianCount() {
+            return node.count
+          },
+          metrics: metrics(),
+          log: silent,
+        },
+      )
+      const wait = async (v: ReturnType<typeof makeVaa>) => {
+        const d = (await w.enqueue(v.digest, v.vaa))!
+        return (d.nextAt - d.createdAt) / 1000 // stagger periods
+      }
+      const a = makeVaa(11n)
+      const expected = (digest: Hex, index: number, n: number) => deliveryRank(digest, index, n)
+      expect(await wait(a)).toBe(expected(a.digest, 3, 4))
+      // upgrade: a set of 5 where this node is index 0
+      Object.assign(node, { index: 0, count: 5 })
+      const b = makeVaa(12n)
+      expect(expected(b.digest, 0, 5)).not.toBe(expected(b.digest, 3, 4)) // the case tells the two sets apart
+      expect(await wait(b)).toBe(expected(b.digest, 0, 5))
+      // upgrade that leaves this node out: last of the 5
+      node.index = -1
+      const c = makeVaa(13n)
+      expect(await wait(c)).toBe(5)
+    } finally {
+      await env.cleanup()
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { hexToBytes, isBulwarkError, parseVaa, type ChainAdapter, type Hex, type PriceSnapshot } from '@bulwark/core'
+import { hexToBytes, InvalidParameterError, isBulwarkError, parseVaa, type ChainAdapter, type Hex, type PriceSnapshot } from '@bulwark/core'
 import type { Logger } from 'pino'
 import { NotFoundError } from '../../errors.js'
 import type { Governor } from '../governor/governor.js'
@@ -46,10 +46,25 @@ export type DeliveryComponents = {
   governor: Governor
   /** Oracle price for the governor (usually the destination adapter's readPrice). */
   readPrice: (marketId: number) => Promise<PriceSnapshot | null>
+  /** This node's index in the current guardian set, -1 when an upgrade left it out (read at each enqueue: give a getter to follow upgrades). */
   index: number
+  /** Size of the current guardian set (read at each enqueue). */
   guardianCount: number
   metrics: Metrics
   log: Logger
+}
+
+/**
+ * Which turn this node takes for a VAA: the primary is `digest[31] mod n` of the CURRENT guardian set,
+ * and node `(primary + k) mod n` waits `k` stagger periods. A node the current set no longer holds
+ * (index -1, or an index outside the set) goes last, rank `n`: it still delivers if nobody else does.
+ */
+export function deliveryRank(digest: Hex, index: number, guardianCount: number): number {
+  const n = guardianCount
+  if (!Number.isInteger(n) || n < 1) throw new InvalidParameterError(`guardianCount must be a positive integer, got ${n}`, { field: 'guardianCount' })
+  if (!Number.isInteger(index) || index < 0 || index >= n) return n
+  const primary = hexToBytes(digest)[31]! % n
+  return (index - primary + n) % n
 }
 
 /**
@@ -109,9 +124,7 @@ export class DeliveryWorker {
     const chain = destinationOf(vaa)
     if (chain === null || !this.#c.adapters.has(chain)) return null
     if (this.#active.has(digest) || (await this.#c.store.get(K.delivery(digest))) !== undefined) return null
-    const n = this.#c.guardianCount
-    const primary = hexToBytes(digest)[31]! % n
-    const rank = (this.#c.index - primary + n) % n
+    const rank = deliveryRank(digest, this.#c.index, this.#c.guardianCount)
     const now = Date.now()
     const d: Delivery = { digest, chain, status: 'pending', attempts: 0, nextAt: now + rank * this.#i.staggerMs, admitted: false, createdAt: now }
     await this.#save(d)
