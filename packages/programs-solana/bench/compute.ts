@@ -2,7 +2,7 @@
 // Writes bench-results/compute.json and prints a summary. Run: pnpm bench
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { liquidationScenario, measureCredit, measureLock, type CreditMeasurement } from '../test/scenarios.js';
+import { liquidationScenario, measureCredit, measureLock, measureSetLiquidationParams, type CreditMeasurement } from '../test/scenarios.js';
 import { SO_PATH } from '../test/harness.js';
 
 const out = fileURLToPath(new URL('../bench-results/compute.json', import.meta.url));
@@ -12,6 +12,7 @@ const credit7 = await measureCredit(7, true);
 const credit7new = await measureCredit(7, false);
 const lock = await measureLock();
 const liq = await liquidationScenario();
+const setParams = await measureSetLiquidationParams(14);
 const size = readFileSync(SO_PATH).length;
 function plain(m: CreditMeasurement) {
   return { ...m, cu: Number(m.cu), steps: m.steps.map((s) => ({ ...s, cu: Number(s.cu) })) };
@@ -27,6 +28,7 @@ const result = {
   },
   lock: { ok: lock.ok, cu: Number(lock.cu), targetCu: 30_000 },
   liquidate: { ok: liq.outcome.ok, error: liq.outcome.error, cu: Number(liq.outcome.cu), targetCu: 80_000 },
+  setLiquidationParams: { ok: setParams.ok, error: setParams.error, markets: 14, cu: Number(setParams.cu) },
   txLimitBytes: 1232,
 };
 mkdirSync(fileURLToPath(new URL('../bench-results/', import.meta.url)), { recursive: true });
@@ -38,4 +40,5 @@ for (const [k, v] of Object.entries(result.verifyAndCredit)) {
 }
 console.log(`lock: ${lock.ok ? 'ok' : 'FAILED'}, ${lock.cu} CU (target <= 30,000)`);
 console.log(`liquidate: ${liq.outcome.ok ? 'ok' : `FAILED ${liq.outcome.error ?? ''}`}, ${liq.outcome.cu} CU (target <= 80,000)`);
+console.log(`set_liquidation_params (14 markets): ${setParams.ok ? 'ok' : `FAILED ${setParams.error ?? setParams.failure ?? ''}`}, ${setParams.cu} CU`);
 console.log(`wrote ${out}`);

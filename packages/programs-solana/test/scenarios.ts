@@ -1,3 +1,4 @@
+import { RISK_PROFILE } from '@bulwark/core';
 import {
   appendTransactionMessageInstructions, compressTransactionMessageUsingAddressLookupTables, createTransactionMessage,
   getTransactionEncoder, pipe, setTransactionMessageFeePayerSigner, setTransactionMessageLifetimeUsingBlockhash,
@@ -9,7 +10,7 @@ import { addressBytes, pdas, SYSTEM_PROGRAM_ID } from '../src/client/pdas.js';
 import { quorum } from '../src/client/vaa.js';
 import { getSetComputeUnitLimitInstruction } from './compute-budget.js';
 import { PROGRAM, funded, outcome, send, type Outcome } from './harness.js';
-import { CHAIN_A, USDC_A, WAD, creditIx, lockedVaa, world, type World } from './world.js';
+import { BREAKER, CHAIN_A, USDC_A, WAD, creditIx, lockedVaa, world, type World } from './world.js';
 
 const ALT_PROGRAM = 'AddressLookupTab1e1111111111111111111111111' as Address;
 
@@ -107,4 +108,17 @@ export async function liquidationScenario(): Promise<{ w: World; liquidator: Key
   put(liqAccount, encodeMarginAccount({ owner: addressBytes(liquidator.address), settlement: 0n, collateral: [], positions: [] }));
   const o = await send(w.svm, liquidator, [ix.liquidate(PROGRAM, { liquidator, account, config: w.config, liquidatorAccount: liqAccount, rest: [w.foreignAsset, m0, m1] })]);
   return { w, liquidator, outcome: o, account, liqAccount };
+}
+
+/** set_liquidation_params to RISK_PROFILE.liquidation shown `n` markets (14: the most one instruction can pass). */
+export async function measureSetLiquidationParams(n = 14): Promise<Outcome> {
+  const w = await world(7, { targetHealth: 0n });
+  const markets: { id: number; address: Address }[] = [];
+  for (let id = 0; id < n; id++) {
+    const address = await pdas.market(PROGRAM, id);
+    const r = await send(w.svm, w.admin, [ix.configureMarket(PROGRAM, { admin: w.admin, config: w.config, market: address }, { id, imf: WAD / 10n, mmf: WAD / 20n, ...BREAKER })]);
+    if (!r.ok) throw new Error(`market ${id}: ${r.error ?? r.failure}`);
+    markets.push({ id, address });
+  }
+  return send(w.svm, w.admin, [ix.setLiquidationParams(PROGRAM, { admin: w.admin, config: w.config, markets }, RISK_PROFILE.liquidation)]);
 }
