@@ -38,25 +38,16 @@ export type TransactionStuckParameters = core.BaseErrorParameters & {
  * replacements (same nonce) within the sender's window. `field` names the fee that was too low
  * (`maxFeePerGas`); `nonce` stays with the sender, whose next send replaces it (see EvmSender).
  *
- * Same shape as core's BaseError (shortMessage, field, details, cause) but not one of core's shared
- * names: it has no Solidity or Solana counterpart, since it is about the pool, not a contract.
+ * Core's message layout (DetailedError: shortMessage, field, details, cause) but not one of core's
+ * shared names: it has no Solidity or Solana counterpart, since it is about the pool, not a contract.
  */
-export class TransactionStuckError extends Error {
+export class TransactionStuckError extends core.DetailedError<'TransactionStuck'> {
   override readonly name = 'TransactionStuck' as const
-  readonly shortMessage: string
-  readonly field: string | undefined
-  readonly details: string | undefined
   readonly nonce: number
   readonly hashes: readonly Hex[]
 
   constructor(shortMessage: string, params: TransactionStuckParameters) {
-    const parts = [shortMessage]
-    if (params.field) parts.push(`Field: ${params.field}`)
-    if (params.details) parts.push(`Details: ${params.details}`)
-    super(parts.join('\n'), params.cause === undefined ? undefined : { cause: params.cause })
-    this.shortMessage = shortMessage
-    this.field = params.field
-    this.details = params.details
+    super(shortMessage, params)
     this.nonce = params.nonce
     this.hashes = params.hashes
   }

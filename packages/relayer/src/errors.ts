@@ -3,6 +3,8 @@
  * emitters, consumed VAAs) reuse @bulwark/core's shared errors; these cover what only a node has:
  * its configuration, its wire envelope, its keys and its store.
  */
+import { DetailedError, type BaseErrorParameters } from '@bulwark/core'
+
 export type RelayerErrorName =
   | 'InvalidConfig'
   | 'MalformedEnvelope'
@@ -11,24 +13,10 @@ export type RelayerErrorName =
   | 'KeystoreDecryptFailed'
   | 'NotFound'
 
-export type RelayerErrorParameters = { field?: string | undefined; details?: string | undefined; cause?: unknown }
+export type RelayerErrorParameters = BaseErrorParameters
 
-export abstract class RelayerError<N extends RelayerErrorName = RelayerErrorName> extends Error {
-  abstract override readonly name: N
-  readonly shortMessage: string
-  readonly field: string | undefined
-  readonly details: string | undefined
-
-  constructor(shortMessage: string, params: RelayerErrorParameters = {}) {
-    const parts = [shortMessage]
-    if (params.field) parts.push(`Field: ${params.field}`)
-    if (params.details) parts.push(`Details: ${params.details}`)
-    super(parts.join('\n'), params.cause === undefined ? undefined : { cause: params.cause })
-    this.shortMessage = shortMessage
-    this.field = params.field
-    this.details = params.details
-  }
-}
+/** A relayer node's own error: core's message layout (shortMessage, field, details), a relayer name. */
+export abstract class RelayerError<N extends RelayerErrorName = RelayerErrorName> extends DetailedError<N> {}
 
 function defineRelayerError<N extends RelayerErrorName>(errorName: N) {
   return class extends RelayerError<N> {

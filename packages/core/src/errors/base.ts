@@ -10,10 +10,12 @@ export type BaseErrorParameters = {
 }
 
 /**
- * Root of every error Bulwark throws. `name` is a literal shared with the Solidity contracts
- * (custom error names) and the Solana program (custom error codes, see {@link errorCode}).
+ * An error with a short message, the input field that was wrong and details, laid out as
+ * `shortMessage\nField: ...\nDetails: ...`. {@link BaseError} (the protocol's shared names) and the
+ * packages' own errors that have no on-chain counterpart (a node's config, a transaction pool)
+ * extend it, so every Bulwark error reads the same way.
  */
-export abstract class BaseError<N extends ErrorName = ErrorName> extends Error {
+export abstract class DetailedError<N extends string = string> extends Error {
   abstract override readonly name: N
   readonly shortMessage: string
   readonly field: string | undefined
@@ -28,6 +30,13 @@ export abstract class BaseError<N extends ErrorName = ErrorName> extends Error {
     this.field = params.field
     this.details = params.details
   }
+}
+
+/**
+ * Root of every error Bulwark throws. `name` is a literal shared with the Solidity contracts
+ * (custom error names) and the Solana program (custom error codes, see {@link errorCode}).
+ */
+export abstract class BaseError<N extends ErrorName = ErrorName> extends DetailedError<N> {
 
   /** The Solana custom error code of this error (1-based index in the shared name table). */
   get code(): number {

@@ -1,4 +1,4 @@
-export { BaseError, errorCode, isBulwarkError, type BaseErrorParameters } from './base.js'
+export { BaseError, DetailedError, errorCode, isBulwarkError, type BaseErrorParameters } from './base.js'
 export { ERROR_NAMES, type ErrorName } from './names.js'
 export * from './math.js'
 export * from './input.js'
