@@ -206,6 +206,7 @@ export async function startRelayer(opts: RelayerOptions): Promise<Relayer> {
       metrics,
       log: log.child({ service: 'gossip' }),
       hasVaa: (d) => attestor.hasVaa(d),
+      audit: (sender, items) => attestor.audit(sender, items),
       knownEmitter: (chain, emitter) => emitters.has(`${chain}/${emitter}`),
       checkGovernance: (vaa) => sets.check(vaa),
       peerOfGuardian: (i) => {

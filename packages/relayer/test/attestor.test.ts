@@ -139,6 +139,26 @@ describe('Attestor', () => {
     expect(await counter(m, 'bulwark_relayer_envelopes_rejected_total', { reason: 'InvalidSignature' })).toBe(2)
   })
 
+  it('audits held observations the gossip layer does not hand on (one per guardian per second), so a bad guardian is found after the VAA', async () => {
+    const a = make()
+    await signedBy(a, 40n, [[1, 1], [2, 2]])
+    expect(vaas).toHaveLength(1)
+    const held = (seq: bigint, key: number) => {
+      const b = bodyOf(msg(seq))
+      const d = vaaDigest(b)
+      return { body: b, digest: d, signature: keys[key]!.sign(d) }
+    }
+    a.audit(3, [held(40n, 2), held(40n, 2)]) // guardian 3's, signed with key 2, arriving after the VAA
+    expect(invalid).toEqual([3])
+    now = 999
+    a.audit(3, [held(40n, 2)])
+    now = 1000
+    a.audit(3, [held(40n, 3)]) // audited again, and valid
+    expect(invalid).toEqual([3])
+    a.audit(1, [held(40n, 2)]) // each guardian has its own interval
+    expect(invalid).toEqual([3, 1])
+  })
+
   it('drops a peer signature that does not verify, reports its guardian, and completes the quorum from another', async () => {
     const a = make()
     const m1 = msg(12n)

@@ -123,10 +123,13 @@ describe('relayer network end to end (2 anvil chains, 4 node processes)', () => 
     try {
       const seq = await lock(4n * 10n ** 18n)
       await until('credit with an invalid-signature node', () => consumed(seq))
+      // The evil node's signatures may reach node 0 before or after node 0 holds the VAA (under load
+      // it is often the last to sign): either way one is checked (at assembly, or audited when held),
+      // so the penalty follows its first batch; that batch is bounded like the credit, not by it.
       await until('penalty recorded', async () => {
         const s = (await procs[0]!.status()) as { peerScores: Record<string, { penalties: number; score: number }> }
         return (s.peerScores[nodes[3]!.peerId]?.penalties ?? 0) > 0
-      }, 10_000)
+      })
       const m = await procs[0]!.metrics()
       expect(metric(m, 'bulwark_relayer_envelopes_rejected_total{reason="InvalidSignature"}')).toBeGreaterThan(0)
       expect(await credits()).toBe(4)

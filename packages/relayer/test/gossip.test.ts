@@ -131,22 +131,28 @@ describe('gossip topic validators', () => {
     expect(gossip.penalties.size).toBe(1)
   })
 
-  it('drops items whose VAA it already holds (a batch of only those is ignored); retransmissions pass whole', async () => {
+  it('drops items whose VAA it already holds (a batch of only those is ignored) but offers them for audit; retransmissions pass whole', async () => {
     const b = body(10n)
     const b2 = body(11n)
     const held = new Set([bytesToHex(vaaDigest(b))])
+    const audited: { sender: number; bodies: Hex[] }[] = []
     const late = new Gossip({ network: 'net', nodeName: 'n0' }, {
       pubsub: { topicValidators: validators, subscribe: () => {}, addEventListener: (_: string, l: (e: CustomEvent<Message>) => void) => { listener = l }, removeEventListener: () => {}, publish: async () => ({ recipients: [] }) } as unknown as GossipSub,
       guardians, key: keys[0]!, index: 0, metrics: m, log: silent, hasVaa: (d) => held.has(d), knownEmitter: () => true,
+      audit: (sender, items) => audited.push({ sender, bodies: items.map((i) => bytesToHex(i.body)) }),
       handlers: { onObservations: async (sender, items, retransmission) => { got.push({ sender, items, retransmission }) }, onVaa: async () => {}, onReobservation: async () => {}, onHeartbeat: () => {} },
     })
     late.start()
     const item = (x: Uint8Array) => ({ body: x, signature: keys[1]!.sign(vaaDigest(x)) })
-    expect(await deliver('observations', obsEnvelope(1, [item(b)]))).toBe('ignore')
+    const onlyHeld = obsEnvelope(1, [item(b)])
+    expect(await deliver('observations', onlyHeld)).toBe('ignore')
+    expect(await deliver('observations', onlyHeld)).toBe('ignore') // a replay is not offered again
     expect(await deliver('observations', obsEnvelope(1, [item(b), item(b2)]))).toBe('accept')
     expect(got.at(-1)!.items.map((i) => bytesToHex(i.body))).toEqual([bytesToHex(b2)])
+    expect(audited).toEqual([{ sender: 1, bodies: [bytesToHex(b)] }, { sender: 1, bodies: [bytesToHex(b)] }])
     expect(await deliver('observations', obsEnvelope(1, [item(b)], { flags: RETRANSMISSION }))).toBe('accept')
     expect(got.at(-1)).toMatchObject({ retransmission: true })
+    expect(audited).toHaveLength(2) // a retransmission goes to the handler (the Attestor audits it there)
     expect(late.penalties.size).toBe(0)
   })
 

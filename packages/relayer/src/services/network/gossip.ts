@@ -60,6 +60,12 @@ export type GossipComponents = {
   handlers: GossipHandlers
   /** True when this node already holds the VAA of a digest (its signatures are then not re-checked). */
   hasVaa: (digest: Hex) => boolean
+  /**
+   * Items of an authenticated batch whose VAA this node already holds: they are not handed on, only
+   * offered here so that their guardian's signatures are still sampled (Attestor.audit). Without
+   * it, a guardian whose bad signatures always arrive after the quorum would never be checked.
+   */
+  audit?: (sender: number, items: ReceivedObservation[]) => void
   /** True for the configured emitters (vaults and engines); anything else is rejected. */
   knownEmitter: (chain: number, emitter: Hex) => boolean
   /**
@@ -73,7 +79,7 @@ export type GossipComponents = {
 }
 
 type Decoded =
-  | { kind: 'observations'; env: Envelope; items: ReceivedObservation[]; retransmission: boolean }
+  | { kind: 'observations'; env: Envelope; items: ReceivedObservation[]; held: ReceivedObservation[]; retransmission: boolean }
   | { kind: 'governance'; env: Envelope; vaa: Uint8Array }
   | { kind: 'vaas'; env: Envelope; vaas: { vaa: Uint8Array; digest: Hex }[] }
   | { kind: 'reobservation'; env: Envelope; req: ReobservationRequest }
@@ -219,7 +225,8 @@ export class Gossip {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
-    if (decoded.kind === 'late' || (decoded.kind === 'vaas' && decoded.vaas.length === 0)) {
+    if (decoded.kind === 'observations' && decoded.held.length > 0) this.#c.audit?.(decoded.env.sender, decoded.held)
+    if (decoded.kind === 'late' || (decoded.kind === 'vaas' && decoded.vaas.length === 0) || (decoded.kind === 'observations' && decoded.items.length === 0)) {
       this.#c.metrics.envelopes.inc({ topic, result: 'ignore' })
       return TopicValidatorResult.Ignore
     }
@@ -247,16 +254,19 @@ export class Gossip {
         if (g !== current) return { kind: 'late', env }
         const decoded = decodeObservations(env.payload)
         const retransmission = (decoded.flags & RETRANSMISSION) !== 0
-        // Items whose VAA this node already holds change nothing and are dropped here. The others'
-        // signatures are verified by the Attestor, only as many as a quorum needs.
+        // Items whose VAA this node already holds change nothing and are not handed on (only
+        // audited, see `audit`). The others' signatures are verified by the Attestor, only as many
+        // as a quorum needs.
         const items: ReceivedObservation[] = []
+        const held: ReceivedObservation[] = []
         decoded.items.forEach((it, i) => {
           this.#checkEmitter(it.body, `items[${i}]`)
           const digest = vaaDigest(it.body)
-          if (retransmission || !this.#c.hasVaa(bytesToHex(digest))) items.push({ body: it.body, signature: it.signature, digest })
+          const item = { body: it.body, signature: it.signature, digest }
+          if (retransmission || !this.#c.hasVaa(bytesToHex(digest))) items.push(item)
+          else held.push(item)
         })
-        if (items.length === 0) return { kind: 'late', env }
-        return { kind: 'observations', env, items, retransmission }
+        return { kind: 'observations', env, items, held, retransmission }
       }
       case Kind.vaas: {
         const vaas: { vaa: Uint8Array; digest: Hex }[] = []

@@ -228,7 +228,7 @@ export class Attestor {
       const digest = bytesToHex(item.digest)
       if (this.#done.has(digest)) {
         already.push(digest)
-        this.#audit(sender, item.digest, item.signature, digest)
+        this.#audit(sender, item.digest, item.signature)
         continue
       }
       let p = this.#pending.get(digest)
@@ -244,6 +244,15 @@ export class Attestor {
     if (added > 0) this.#c.metrics.peerObservations.inc(added)
     await this.#assemble(ready)
     return already
+  }
+
+  /**
+   * Samples the signatures of observations whose VAA this node already holds (the gossip layer
+   * drops those before {@link addPeerObservations}): at most one per guardian per auditIntervalMs
+   * is verified, and a bad one penalizes its guardian like any other.
+   */
+  audit(sender: number, items: readonly ReceivedObservation[]): void {
+    for (const item of items) this.#audit(sender, item.digest, item.signature)
   }
 
   /** True when this node holds the VAA of `digest` (assembled or received in this run). */
@@ -346,12 +355,12 @@ export class Attestor {
   }
 
   /** Verifies a signature no quorum needed, at most once per guardian per auditIntervalMs. */
-  #audit(index: number, digestBytes: Uint8Array, sig: Uint8Array, digest: Hex): void {
+  #audit(index: number, digestBytes: Uint8Array, sig: Uint8Array): void {
     const now = (this.#c.clock ?? Date.now)()
     const last = this.#audited.get(index)
     if (last !== undefined && now - last < (this.#c.auditIntervalMs ?? 1000)) return
     this.#audited.set(index, now)
-    if (!this.#c.guardians.verify(digestBytes, sig, index)) this.#invalid(index, digest)
+    if (!this.#c.guardians.verify(digestBytes, sig, index)) this.#invalid(index, bytesToHex(digestBytes))
   }
 
   /**
@@ -371,7 +380,7 @@ export class Attestor {
         else this.#invalid(index, digest)
       }
       if (p.sigs.size < g.quorum) continue
-      for (const [index, sig] of p.unverified) this.#audit(index, p.digest, sig, digest)
+      for (const [index, sig] of p.unverified) this.#audit(index, p.digest, sig)
       p.unverified = []
       p.assembling = true
       ready.push([digest, p])
