@@ -72,6 +72,9 @@ function indexTicks(n: number, maxLeverage = 20n) {
   const next = rng(1234n)
   const times: number[] = []
   const reevaluated: number[] = []
+  // re-evaluations that changed nothing: the account was healthy before the tick (liquidatable
+  // ones are cleared at once here) and still is
+  const falseReevaluated: number[] = []
   let found = 0
   for (let k = 0; k < 300; k++) {
     const feed = Number(next() % 8n)
@@ -81,6 +84,7 @@ function indexTicks(n: number, maxLeverage = 20n) {
     const r = index.onPrice(feed, (p * bps) / 10_000n)
     times.push(performance.now() - t)
     reevaluated.push(r.reevaluated)
+    falseReevaluated.push(r.reevaluated - r.liquidatable.length)
     found += r.liquidatable.length
     clear(r.liquidatable)
   }
@@ -100,6 +104,14 @@ function indexTicks(n: number, maxLeverage = 20n) {
     tickMsMean: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(3),
     reevaluatedPerTickMean: Math.round(reevaluated.reduce((a, b) => a + b, 0) / reevaluated.length),
     reevaluatedPerTickP99: pct(reevaluated, 0.99),
+    reevaluatedPerTickMax: Math.max(...reevaluated),
+    falseReevaluatedPerTickMean: Math.round(falseReevaluated.reduce((a, b) => a + b, 0) / falseReevaluated.length),
+    falseReevaluatedPerTickP99: pct(falseReevaluated, 0.99),
+    /** Re-evaluations in the tick at the p99 time, and how many of them found a new liquidation. */
+    p99Tick: (() => {
+      const k = times.indexOf(pct(times, 0.99))
+      return { ms: +times[k]!.toFixed(3), reevaluated: reevaluated[k]!, changed: reevaluated[k]! - falseReevaluated[k]! }
+    })(),
     microsecondsPerReevaluation: +((times.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, reevaluated.reduce((a, b) => a + b, 0))).toFixed(2),
     liquidationsFound: found,
     load: { before: loadBefore, after: load() },
@@ -120,6 +132,15 @@ function aggregation() {
   return { sources: 31, microsecondsPerAggregationMedian: +median(samples).toFixed(2) }
 }
 
+// --only <100k|1m|14x-100k|14x-1m> runs one index part (1m = the stressed book at 1,000,000) and prints its JSON, writing nothing
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+if (only) {
+  const part = { '100k': () => indexTicks(100_000), '1m': () => indexTicks(1_000_000), '14x-100k': () => indexTicks(100_000, 14n), '14x-1m': () => indexTicks(1_000_000, 14n) }[only]
+  if (!part) throw new Error(`--only takes 100k, 1m, 14x-100k or 14x-1m, not ${only}`)
+  const { bytesPerAccount: _, ...r } = part()
+  console.log(JSON.stringify(r))
+  process.exit(0)
+}
 const loadStart = load()
 const { result: health } = healthScan()
 log(`health: ${health.accountsPerSecond.toLocaleString()} accounts/s`)

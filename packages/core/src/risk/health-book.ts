@@ -26,6 +26,19 @@ export type HealthBookConfig = {
  */
 export type ApproxSlack = { slack: number; mm: number; magnitude: number; exposure: number }
 
+/**
+ * Per-feed view of an account's slack, filled by approxSlack when asked: for each of the `n` feeds
+ * the account depends on, `net[k]` = d slack / d ln p of feed `feeds[k]` (USD per 100% move, signed:
+ * > 0 when the slack rises with the price) and `err[k]` a bound on its float error.
+ */
+export type FeedSensitivity = { n: number; feeds: Uint8Array; net: Float64Array; err: Float64Array }
+
+/** Scratch for approxSlack's per-feed output, sized for `book`. */
+export const feedSensitivity = (book: HealthBook): FeedSensitivity => {
+  const k = book.C + book.P
+  return { n: 0, feeds: new Uint8Array(k), net: new Float64Array(k), err: new Float64Array(k) }
+}
+
 const toF = (x: bigint, scale: number): number => Number(x) / scale
 /** Exact values are stored as a float (the nearest double) plus an integer residual: |v| < 2^116. */
 const EXACT_LIMIT = 1n << 116n
@@ -83,8 +96,9 @@ export class HealthBook {
   readonly #marketMm: Float64Array
   readonly #assetFeed: Uint8Array
   readonly #marketFeed: Uint8Array
-  /** Scratch of approxSlack: net sensitivity per feed, and the feeds it touched. */
+  /** Scratch of approxSlack: net sensitivity and gross size per feed, and the feeds it touched. */
   readonly #net: Float64Array
+  readonly #gross: Float64Array
   readonly #touched: Uint8Array
 
   constructor(readonly config: HealthBookConfig) {
@@ -111,6 +125,7 @@ export class HealthBook {
     this.#assetFeed = Uint8Array.from(assets, (a) => a.feed)
     this.#marketFeed = Uint8Array.from(markets, (m) => m.feed)
     this.#net = new Float64Array(feeds)
+    this.#gross = new Float64Array(feeds)
     this.#touched = new Uint8Array(this.C + this.P)
   }
 
@@ -345,18 +360,18 @@ export class HealthBook {
    * in each feed's price (collateral value, pnl and requirement alike), slack = c + sum_f g_f p_f, so
    * a move of every feed by at most a factor e^dL changes it by at most sum_f |g_f| p_f (e^dL - 1).
    * The exposure is that sum, netted per feed (a long's requirement falls as its mark falls; ETH
-   * collateral offsets an ETH short).
+   * collateral offsets an ETH short). With `perFeed`, also writes each feed's signed term g_f p_f
+   * and its float error bound (1e-12 of the terms netted into it).
    */
-  approxSlack(i: number, out: ApproxSlack): void {
+  approxSlack(i: number, out: ApproxSlack, perFeed?: FeedSensitivity): void {
     const fp = this.feedPrice
     const net = this.#net
+    const gross = this.#gross
     const touched = this.#touched
     let nt = 0
     let eq = this.settlement[i]! * 1e-18
     let mag = eq < 0 ? -eq : eq
     let mm = 0
-    // the sum of the terms' sizes: a floor under the netted exposure for the float error of netting
-    let gross = 0
     const shape = this.#shape[i]!
     const c = this.#start[i]!
     const val = this.#val[c >>> SLAB_BITS]
@@ -370,9 +385,10 @@ export class HealthBook {
       const v = val![o]! * this.#assetInvScale[a]! * fp[f]! * w
       eq += v
       mag += v
-      if (net[f] === 0) touched[nt++] = f
+      if (gross[f] === 0) touched[nt++] = f
       net[f]! += v
-      gross += v
+      // the sum of the terms' sizes: a floor under the netted exposure for the float error of netting
+      gross[f]! += v + 1e-300
     }
     for (let k = shape & 15; k > 0; k--, o += 2) {
       const size = val![o]! * 1e-18
@@ -386,17 +402,25 @@ export class HealthBook {
       mm += req
       mag += (pnl < 0 ? -pnl : pnl) + abs * mark + req
       // d slack / d ln(mark) = size * mark - |size| * mark * mm
-      if (net[f] === 0) touched[nt++] = f
+      if (gross[f] === 0) touched[nt++] = f
       net[f]! += size * mark - req
-      gross += abs * mark + req
+      gross[f]! += abs * mark + req + 1e-300
     }
-    // (a feed whose net sums to exactly 0 may be listed twice: it then adds 0 the second time)
-    let sens = gross * 1e-12
+    let sens = 0
     for (let k = 0; k < nt; k++) {
-      const g = net[touched[k]!]!
-      sens += g < 0 ? -g : g
-      net[touched[k]!] = 0
+      const f = touched[k]!
+      const g = net[f]!
+      const err = gross[f]! * 1e-12
+      sens += (g < 0 ? -g : g) + err
+      if (perFeed) {
+        perFeed.feeds[k] = f
+        perFeed.net[k] = g
+        perFeed.err[k] = err
+      }
+      net[f] = 0
+      gross[f] = 0
     }
+    if (perFeed) perFeed.n = nt
     out.slack = eq - mm
     out.mm = mm
     out.magnitude = mag

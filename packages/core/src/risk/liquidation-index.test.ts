@@ -112,8 +112,8 @@ describe('health book and liquidation index', () => {
 
   for (const side of ['short, the price rising', 'long, the price falling'] as const) {
     it(`where the trigger bound is tight (${side}, against settlement), no account is found late`, () => {
-      // the slack moves by exactly E (e^dL - 1) here (net exposure: |size| mark (1 + mmf) for a short,
-      // (1 - mmf) for a long): a trigger placed any later than ln(1 + S / E) shows up
+      // one feed takes the whole slack and moves by exactly E (e^d - 1) for a short (E = |size| mark
+      // (1 + mmf)), E (1 - e^-d) for a long (E = |size| mark (1 - mmf)): a trigger placed any later shows up
       const long = side.startsWith('long')
       const book = new HealthBook({ capacity: 600, feeds: 1, assets: [], markets: [{ feed: 0, imf: WAD / 10n, mmf: WAD / 20n, volMultiplier: WAD }] })
       const mark = 2_000n * WAD

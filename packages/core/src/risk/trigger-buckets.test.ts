@@ -28,6 +28,35 @@ describe('trigger buckets', () => {
     expect(q.size).toBe(keys.size)
   })
 
+  it('a level that goes down and back up takes each entry once, when the level first reaches its key', () => {
+    // the index keys triggers by price level: keys are pushed at or above the current level,
+    // which then wanders both ways
+    const width = 0.0005
+    const q = new TriggerBuckets(1, width)
+    const next = rng(8n)
+    const keys = new Map<number, number>()
+    let level = 8
+    q.start(0, level)
+    let id = 0
+    let taken = 0
+    for (let round = 0; round < 400; round++) {
+      for (let k = 0; k < 20; k++) {
+        const key = level + (Number(next() % 1_000_000n) / 1_000_000) * 12 * width * (k % 4 === 0 ? 0 : 1)
+        keys.set(id, key)
+        q.push(0, key, id++, 0)
+      }
+      level += ((Number(next() % 2001n) - 1000) / 1000) * 6 * width
+      q.popTo(0, level, (i) => {
+        expect(keys.get(i)!).toBeLessThanOrEqual(level + width / 65536)
+        keys.delete(i)
+        taken++
+      })
+      for (const key of keys.values()) expect(key).toBeGreaterThan(level)
+    }
+    expect(taken).toBeGreaterThan(2000)
+    expect(q.size).toBe(keys.size)
+  })
+
   it('compaction drops stale versions only and reuses the freed chunks', () => {
     const q = new TriggerBuckets(1, 0.0005)
     const live = new Uint8Array(10_000)

@@ -18,7 +18,9 @@ type Bucket = { chunks: number[]; n: number }
  * chunk is reused, so memory follows the peak entry count without copies or allocator churn.
  *
  * Push is an append; popping a level takes whole buckets below it and the entries of its own
- * bucket at or below it. Entries whose version is no longer the account's are dropped by
+ * bucket at or below it. A feed's level may go down as well as up (the index keys triggers by
+ * price level): the caller only ever pushes keys at or above the feed's current level, so the
+ * buckets below the current one are empty and a level that falls pops nothing. Entries whose version is no longer the account's are dropped by
  * `compactSome`, a bounded number of entries per call (round-robin over feeds and buckets).
  */
 export class TriggerBuckets {
@@ -50,6 +52,12 @@ export class TriggerBuckets {
     return this.#fresh++
   }
 
+  /** Sets `feed`'s current level without popping (for a queue that is empty, or whose entries are all stale). */
+  start(feed: number, level: number): void {
+    this.#cur[feed] = Math.floor(level / this.width)
+  }
+
+  /** Adds an entry; a key below the feed's current bucket (never pushed by the index) is filed at the start of that bucket (it fires as soon as the level is back there). */
   push(feed: number, key: number, id: number, ver: number): void {
     const x = key / this.width
     let b = Math.floor(x)
@@ -72,7 +80,7 @@ export class TriggerBuckets {
     this.size++
   }
 
-  /** Calls `take(id, ver)` for every entry of `feed` with key <= level, removing it. */
+  /** Calls `take(id, ver)` for every entry of `feed` with key <= level, removing it; `level` becomes the feed's current level. */
   popTo(feed: number, level: number, take: (id: number, ver: number) => void): void {
     const x = level / this.width
     const last = Math.floor(x)
@@ -84,7 +92,7 @@ export class TriggerBuckets {
       this.#filter(bk, b < last ? FRACTION : (x - last) * FRACTION, undefined, take)
       if (bk.n === 0) buckets.delete(b)
     }
-    if (last > this.#cur[feed]!) this.#cur[feed] = last
+    this.#cur[feed] = last
   }
 
   /**
