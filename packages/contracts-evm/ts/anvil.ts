@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { readdir, readFile, readlink } from 'node:fs/promises'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -72,11 +73,55 @@ async function rpcReady(url: string): Promise<boolean> {
 }
 
 /**
+ * Whether process `pid` holds the listening socket of 127.0.0.1:`port` (Linux /proc); undefined
+ * where /proc cannot tell.
+ */
+async function listensOn(pid: number, port: number): Promise<boolean | undefined> {
+  let table: string
+  try {
+    table = await readFile('/proc/net/tcp', 'utf8')
+  } catch {
+    return undefined
+  }
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  const inodes = new Set(
+    table
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[1] === local && f[3] === '0A') // 0A: LISTEN
+      .map((f) => `socket:[${f[9]}]`),
+  )
+  if (inodes.size === 0) return false
+  try {
+    for (const fd of await readdir(`/proc/${pid}/fd`)) if (inodes.has(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return true
+  } catch {
+    return false // the process is gone
+  }
+  return false
+}
+
+/**
  * Starts a real anvil (from the @foundry-rs/anvil platform package) bound to 127.0.0.1 and
  * resolves once its JSON-RPC answers. Stop it with the returned handle's `stop()`.
+ *
+ * Ready means that this anvil answers: a port picked by freePort can be taken by another process
+ * before anvil binds it (anvil then exits), and that process's RPC must not pass for this one
+ * (tests would run on another test's chain). Such a port is replaced by a new one (3 tries); a
+ * port given in `opts.port` that another process holds is an error.
  */
 export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilHandle> {
-  const port = opts.port ?? (await freePort())
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnAnvil(opts.port ?? (await freePort()), opts)
+    } catch (e) {
+      if (opts.port !== undefined || !(e instanceof PortTakenError) || attempt >= 3) throw e
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function spawnAnvil(port: number, opts: StartAnvilOptions): Promise<AnvilHandle> {
   const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(opts.chainId ?? 31337), '--silent']
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
   const child: ChildProcess = spawn(foundryBin('anvil'), args, { stdio: ['ignore', 'ignore', 'pipe'] })
@@ -85,10 +130,16 @@ export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilHan
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000)
-  while (!(await rpcReady(url))) {
+  for (;;) {
+    const answers = await rpcReady(url)
+    const mine = answers ? await listensOn(child.pid!, port) : false
+    if (answers && mine !== false && child.exitCode === null) break
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`anvil did not start on ${url}: ${stderr.trim() || 'timeout'}`)
+      await exited
+      const why = `anvil did not start on ${url}: ${stderr.trim() || 'timeout'}`
+      if (answers && !mine) throw new PortTakenError(`${why} (another process answers on that port)`)
+      throw new Error(why)
     }
     await new Promise((r) => setTimeout(r, 100))
   }
