@@ -40,8 +40,8 @@ export function oracleConfig(i: OracleConfigInput): Record<string, unknown> {
       sources: oracleSources(i.venuesUrl, m.base),
       minSources: 3,
       maxDeviationBps: 200,
-      // the demo compresses a crash into a few minutes of scripted steps: a short half-life and a 1% per-round
-      // reference keep the multiplier near 1 so the story's liquidations happen at the prices it scripts.
+      // the demo compresses a crash into a few minutes of scripted steps: a 10-round half-life and a 1%
+      // per-round reference make the multiplier react within the story's minutes (a 30 min half-life would not).
       // A node without these three gets core's RISK_PROFILE in time units (30 min, 0.06% a minute, max 5).
       halfLife: 10,
       sigmaRef: String(10n ** 16n),
