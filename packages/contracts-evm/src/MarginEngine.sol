@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {EngineExtension} from "./EngineExtension.sol";
 import {EngineState} from "./base/EngineState.sol";
+import {IGuardianVerifier} from "./interfaces/IGuardianVerifier.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {BreakerLib} from "./libraries/BreakerLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
@@ -14,21 +16,87 @@ import {RateWindowLib} from "./libraries/RateWindowLib.sol";
 ///         closes perpetual positions at the oracle price, approves withdrawals that keep the
 ///         account at or above initial margin (emitting WithdrawalApproved for the origin vault),
 ///         liquidates below health 1 and absorbs bad debt (insurance fund, then socialized).
+/// @dev The rarely called functions (configuration, releaseQueued, finalizeWithdrawal, guardian set
+///      upgrades) keep their selectors here but run in an EngineExtension that the constructor deploys,
+///      by DELEGATECALL on this storage: it keeps this contract under the EIP-170 size limit without
+///      touching the hot paths (credit, trade, withdraw, liquidate run here as before).
 contract MarginEngine is EngineState {
-    /// @notice Collateral credited as active.
-    event CollateralCredited(bytes32 indexed account, uint8 assetId, uint128 amount);
     /// @notice Collateral held pending by the rate limiter at queue position `index` of `originChain`.
     event CollateralQueued(bytes32 indexed account, uint8 indexed assetId, uint128 amount, uint16 originChain, uint32 index);
-    event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
     event PositionChanged(bytes32 indexed account, uint32 indexed marketId, int256 size, uint256 entryPrice, int256 realizedPnl, uint256 fee);
     event WithdrawalApproved(bytes32 indexed account, uint64 indexed withdrawalId, uint8 assetId, uint128 amount, bytes32 recipient);
-    /// @notice The origin vault released withdrawal `withdrawalId` (its CollateralReleased VAA `sequence`).
-    event WithdrawalFinalized(uint64 indexed withdrawalId, uint16 originChain, uint64 sequence);
     event Liquidated(bytes32 indexed account, address indexed liquidator, int256 realizedPnl, uint256 penaltyCharged, uint256 badDebt, uint256 socialized);
+
+    /// @dev EngineExtension deployed by the constructor: runs the rarely called functions on this storage.
+    address internal immutable _extension;
 
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_)
         EngineState(vc, oracle_, admin_, queueDelay_)
-    {}
+    {
+        _extension = address(new EngineExtension(vc, oracle_, admin_, queueDelay_));
+    }
+
+    // ------------------------------------------------------------------ forwarded to EngineExtension
+
+    // Rarely called functions run in EngineExtension (see there). Each stub keeps the function in
+    // this contract's ABI and dispatcher; its parameters are named for the ABI only (the statement
+    // naming them silences the unused-variable warning) and reach EngineExtension as the calldata.
+
+    /// @inheritdoc EngineState
+    function registerEmitter(uint16 chain, bytes32 emitter, uint48 limitUsd, uint48 largeTransferUsd) external override {
+        (chain, emitter, limitUsd, largeTransferUsd);
+        _forward();
+    }
+
+    /// @inheritdoc EngineState
+    function listAsset(AssetInfo calldata a, uint64 govPriceE8) external override returns (uint8 id) {
+        (a, govPriceE8, id);
+        _forward();
+    }
+
+    /// @inheritdoc EngineState
+    function addMarket(uint32 oracleId, uint64 imf, uint64 mmf, uint64 feeRate) external override returns (uint8 index) {
+        (oracleId, imf, mmf, feeRate, index);
+        _forward();
+    }
+
+    /// @inheritdoc EngineState
+    function setLiquidationParams(RiskLib.LiquidationParams calldata p) external override {
+        p;
+        _forward();
+    }
+
+    /// @inheritdoc EngineState
+    function releaseQueued(uint16 originChain, uint256 max) external override returns (uint256 released) {
+        (originChain, max, released);
+        _forward();
+    }
+
+    /// @inheritdoc EngineState
+    function finalizeWithdrawal(bytes calldata vaa) external override {
+        vaa;
+        _forward();
+    }
+
+    /// @inheritdoc IGuardianVerifier
+    function submitGuardianSetUpgrade(bytes calldata vaa) external override {
+        vaa;
+        _forward();
+    }
+
+    /// @dev Runs this call's calldata in EngineExtension by DELEGATECALL and returns or reverts with its
+    ///      result; never returns to the caller's Solidity code.
+    function _forward() private {
+        address target = _extension;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, 0, calldatasize())
+            let ok := delegatecall(gas(), target, p, calldatasize(), 0, 0)
+            returndatacopy(p, 0, returndatasize())
+            if iszero(ok) { revert(p, returndatasize()) }
+            return(p, returndatasize())
+        }
+    }
 
     // ------------------------------------------------------------------ credit
 
@@ -110,33 +178,6 @@ contract MarginEngine is EngineState {
         queue[originChain][index] = q;
     }
 
-    /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now
-    ///         fit the rolling window (a large transfer only by delay). Released notional is booked
-    ///         into the window like an admitted credit.
-    /// @return released number of entries moved from pending to active (0 when none is due).
-    function releaseQueued(uint16 originChain, uint256 max) external returns (uint256 released) {
-        bytes32 key = _emitterKey(originChain, emitterOf[originChain]);
-        RateWindowLib.Window memory w = chains[key];
-        if (w.limit == 0) revert UnknownEmitter();
-        _roll(w, key);
-        QueuePtr memory ptr = queuePtr[originChain];
-        while (ptr.head != ptr.tail && released < max) {
-            Queued memory q = queue[originChain][ptr.head];
-            bool due = block.timestamp >= uint256(q.queuedAt) + queueDelay;
-            if (!due && (q.notional > w.largeTransfer || !RateWindowLib.fits(w, q.notional))) break;
-            RateWindowLib.add(w, q.notional);
-            _balances[q.account][q.assetId] = _balances[q.account][q.assetId] - (uint256(q.amount) << 128) + q.amount;
-            delete queue[originChain][ptr.head];
-            emit QueueReleased(originChain, ptr.head, q.account, q.assetId, q.amount);
-            emit CollateralCredited(q.account, q.assetId, q.amount);
-            ++ptr.head;
-            --w.queued;
-            ++released;
-        }
-        queuePtr[originChain] = ptr;
-        chains[key] = w;
-    }
-
     /// @dev Governor notional in whole USD, rounded up (counts against the limit in the protocol's
     ///      favour), saturating at 2^48 - 1 (above any limit).
     function _notionalUsd(uint128 amount, AssetSlot memory a) private pure returns (uint256 usd) {
@@ -208,35 +249,9 @@ contract MarginEngine is EngineState {
         emit WithdrawalApproved(account, withdrawalId, assetId, amount, recipient);
     }
 
-    /// @notice Consumes a CollateralReleased VAA from the registered vault of the withdrawal's origin
-    ///         chain and marks the withdrawal finalized. Each VAA once (VaaAlreadyConsumed), each
-    ///         withdrawal once (VaaAlreadyConsumed); the release must match the approval
-    ///         (chain, asset, amount, recipient), else InvalidParameter.
-    function finalizeWithdrawal(bytes calldata vaa) external {
-        VaaBody memory b = _parseAndVerify(vaa);
-        bytes32 key = _emitterKey(b.emitterChain, b.emitterAddress);
-        if (emitterOf[b.emitterChain] != b.emitterAddress || b.emitterAddress == 0) revert UnknownEmitter();
-        PayloadLib.CollateralReleased memory r = PayloadLib.decodeCollateralReleased(b.payload);
-        if (r.positionChain != chainId) revert WrongDestinationChain();
-        uint256 word = _replay[key][b.sequence >> 8];
-        uint256 bit = 1 << (b.sequence & 255);
-        if (word & bit != 0) revert VaaAlreadyConsumed();
-        bytes32 h = _withdrawals[r.withdrawalId];
-        if (h == FINALIZED) revert VaaAlreadyConsumed();
-        if (h == 0 || h != _withdrawalHash(b.emitterChain, r.asset, r.amount, r.recipient)) revert InvalidParameter();
-
-        _replay[key][b.sequence >> 8] = word | bit;
-        _withdrawals[r.withdrawalId] = FINALIZED;
-        emit WithdrawalFinalized(r.withdrawalId, b.emitterChain, b.sequence);
-    }
-
     /// @notice Whether the origin vault's CollateralReleased for `withdrawalId` was consumed here.
     function isFinalized(uint64 withdrawalId) external view returns (bool) {
         return _withdrawals[withdrawalId] == FINALIZED;
-    }
-
-    function _withdrawalHash(uint16 chain, bytes32 token, uint128 amount, bytes32 recipient) private pure returns (bytes32) {
-        return keccak256(abi.encode(chain, token, amount, recipient));
     }
 
     // ------------------------------------------------------------------ liquidation

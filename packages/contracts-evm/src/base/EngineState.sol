@@ -105,6 +105,11 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     event AssetListed(uint8 indexed id, uint16 chain, bytes32 token, uint32 priceMarket);
     event MarketAdded(uint8 indexed index, uint32 oracleId);
     event Paused(uint8 bits);
+    /// @notice Collateral credited as active.
+    event CollateralCredited(bytes32 indexed account, uint8 assetId, uint128 amount);
+    event QueueReleased(uint16 indexed originChain, uint32 index, bytes32 account, uint8 assetId, uint128 amount);
+    /// @notice The origin vault released withdrawal `withdrawalId` (its CollateralReleased VAA `sequence`).
+    event WithdrawalFinalized(uint64 indexed withdrawalId, uint16 originChain, uint64 sequence);
 
     constructor(VerifierConfig memory vc, IPriceOracle oracle_, address admin_, uint32 queueDelay_) GuardianVerifier(vc) {
         if (admin_ == address(0) || address(oracle_) == address(0)) revert InvalidParameter();
@@ -131,49 +136,31 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
         consistencyLevel = level;
     }
 
-    function registerEmitter(uint16 chain, bytes32 emitter, uint48 limitUsd, uint48 largeTransferUsd) external onlyAdmin {
-        if (chain == 0 || emitter == 0 || limitUsd == 0 || largeTransferUsd == 0) revert InvalidParameter();
-        if (emitterOf[chain] != 0) revert InvalidParameter();
-        emitterOf[chain] = emitter;
-        uint24 hour = uint24(block.timestamp / RateWindowLib.BUCKET);
-        chains[_emitterKey(chain, emitter)] = RateWindowLib.Window(limitUsd, largeTransferUsd, 0, 0, hour, 0);
-        emit EmitterRegistered(chain, emitter, limitUsd, largeTransferUsd);
-    }
+    /// @notice Registers `emitter` as the vault of `chain` (once per chain) with its rate limit in
+    ///         whole USD per rolling 24 h and the single-credit size above which a credit is queued.
+    function registerEmitter(uint16 chain, bytes32 emitter, uint48 limitUsd, uint48 largeTransferUsd) external virtual;
 
-    function listAsset(AssetInfo calldata a, uint64 govPriceE8) external onlyAdmin returns (uint8 id) {
-        if (a.chain == 0 || a.token == 0 || a.decimals > 36 || a.weight > 1e18 || a.pendingWeight > a.weight) {
-            revert InvalidParameter();
-        }
-        if (assetSlots[a.chain][a.token].id != 0 || assetCount == 255) revert InvalidParameter();
-        oracle.getPrice(a.priceMarket); // UnknownMarket if the oracle does not list it
-        id = ++assetCount;
-        assetInfo[id] = a;
-        assetSlots[a.chain][a.token] = AssetSlot(0, govPriceE8, a.decimals, id);
-        emit AssetListed(id, a.chain, a.token, a.priceMarket);
-    }
+    /// @notice Lists collateral `a` (origin chain + token, priced by oracle market `a.priceMarket`)
+    ///         with the governor price used by the rate limit; returns its id (1..255).
+    function listAsset(AssetInfo calldata a, uint64 govPriceE8) external virtual returns (uint8 id);
 
-    function addMarket(uint32 oracleId, uint64 imf, uint64 mmf, uint64 feeRate) external onlyAdmin returns (uint8 index) {
-        if (mmf == 0 || mmf > imf || imf > 1e18 || feeRate > 1e18 || marketIndex[oracleId] != 0 || marketCount == 255) {
-            revert InvalidParameter();
-        }
-        RiskLib.checkTarget(liquidationParams.targetHealth, liquidationParams.penaltyRate, mmf);
-        oracle.getPrice(oracleId);
-        index = marketCount++;
-        markets[index] = Market(oracleId, imf, mmf, feeRate, true);
-        marketIndex[oracleId] = index + 1;
-        emit MarketAdded(index, oracleId);
-    }
+    /// @notice Adds perpetual market `oracleId` with its margin fractions and fee rate (WAD).
+    function addMarket(uint32 oracleId, uint64 imf, uint64 mmf, uint64 feeRate) external virtual returns (uint8 index);
 
-    function setLiquidationParams(RiskLib.LiquidationParams calldata p) external onlyAdmin {
-        if (
-            p.closeFactor == 0 || p.closeFactor > 1e18 || p.fullLiquidationHealth > 1e18 || p.penaltyRate > 1e18 || p.liquidatorShare > 1e18
-                || (p.targetHealth != 0 && (p.targetHealth < 1e18 || p.targetHealth >> 128 != 0))
-        ) revert InvalidParameter();
-        for (uint256 i; i < marketCount; ++i) {
-            RiskLib.checkTarget(p.targetHealth, p.penaltyRate, markets[i].mmf);
-        }
-        liquidationParams = p;
-    }
+    /// @notice Replaces the liquidation parameters (docs/protocol.md section 8), checked against every market.
+    function setLiquidationParams(RiskLib.LiquidationParams calldata p) external virtual;
+
+    /// @notice Releases queued credits of `originChain`, oldest first, whose delay passed or that now
+    ///         fit the rolling window (a large transfer only by delay). Released notional is booked
+    ///         into the window like an admitted credit.
+    /// @return released number of entries moved from pending to active (0 when none is due).
+    function releaseQueued(uint16 originChain, uint256 max) external virtual returns (uint256 released);
+
+    /// @notice Consumes a CollateralReleased VAA from the registered vault of the withdrawal's origin
+    ///         chain and marks the withdrawal finalized. Each VAA once (VaaAlreadyConsumed), each
+    ///         withdrawal once (VaaAlreadyConsumed); the release must match the approval
+    ///         (chain, asset, amount, recipient), else InvalidParameter.
+    function finalizeWithdrawal(bytes calldata vaa) external virtual;
 
     // ------------------------------------------------------------------ views
 
@@ -205,6 +192,10 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
             if (dirty & 1 != 0) _buckets[key][i] = words[i];
             dirty >>= 1;
         }
+    }
+
+    function _withdrawalHash(uint16 chain, bytes32 token, uint128 amount, bytes32 recipient) internal pure returns (bytes32) {
+        return keccak256(abi.encode(chain, token, amount, recipient));
     }
 
     function _emitterKey(uint16 chain, bytes32 emitter) internal pure returns (bytes32 k) {

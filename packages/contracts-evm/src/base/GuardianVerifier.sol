@@ -83,7 +83,7 @@ abstract contract GuardianVerifier is IGuardianVerifier, IBulwarkErrors {
     // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IGuardianVerifier
-    function submitGuardianSetUpgrade(bytes calldata vaa) external {
+    function submitGuardianSetUpgrade(bytes calldata vaa) external virtual {
         VaaBody memory b = _parseAndVerify(vaa);
         if (b.guardianSetIndex != _gsIndex) revert InvalidGovernance();
         if (b.emitterChain != governanceChain || b.emitterAddress != governanceEmitter) revert InvalidGovernance();

@@ -17,12 +17,16 @@ contract GasTest is BulwarkFixture {
         }
     }
 
-    /// @dev Cold engine, oracle and the engine's code-stored guardian set (slot 0 bits 32..191).
+    /// @dev Cold engine, oracle, the engine's code-stored guardian set (slot 0 bits 32..191) and its extension.
     function _coolAll() internal {
         vm.cool(address(engine));
         vm.cool(address(oracle));
         address keys = address(uint160(uint256(vm.load(address(engine), 0)) >> 32));
         if (keys.code.length != 0) vm.cool(keys);
+        // EngineExtension, created by the engine's constructor (nonce 1, or 2 after a code-stored set)
+        for (uint256 nonce = 1; nonce <= 2; ++nonce) {
+            vm.cool(vm.computeCreateAddress(address(engine), nonce));
+        }
     }
 
     function _measureCredit(string memory name, bytes memory vaa) internal {
@@ -76,5 +80,30 @@ contract GasTest is BulwarkFixture {
         vm.snapshotValue("tx_liquidate_3_positions", exec + _intrinsic(data));
         (int128 size,) = engine.positions(toBytes32(alice), 0);
         assertLt(size, 10e18); // something was closed
+    }
+
+    /// @dev Cools storage, runs `data` on the engine as `from` and snapshots it like the credits.
+    function _measureCall(string memory name, address from, bytes memory data) internal {
+        _coolAll();
+        vm.prank(from);
+        (bool ok,) = address(engine).call(data);
+        assertTrue(ok, name);
+        uint256 exec = vm.snapshotGasLastCall(name);
+        vm.snapshotValue(string.concat("tx_", name), exec + _intrinsic(data));
+    }
+
+    /// @dev Trading and withdrawal approval (hot user paths besides credit), then two calls the engine
+    ///      forwards to EngineExtension. vm.cool leaves the extension's account warm here: a real
+    ///      transaction pays 2,500 more for its first access (bench: bulwark_setLiquidationParams).
+    function test_gas_trade_withdraw_and_forwarded() public {
+        deploy(19);
+        creditUsdc(alice, 10_000e6);
+        _measureCall("trade_open_first", alice, abi.encodeCall(engine.trade, (ETH, 1e18)));
+        _measureCall("trade_open_second_market", alice, abi.encodeCall(engine.trade, (BTC, 0.05e18)));
+        _measureCall("trade_reduce", alice, abi.encodeCall(engine.trade, (ETH, -0.5e18)));
+        _measureCall("close_position", alice, abi.encodeCall(engine.closePosition, (ETH)));
+        _measureCall("request_withdrawal", alice, abi.encodeCall(engine.requestWithdrawal, (usdcId, 100e6, toBytes32(alice))));
+        _measureCall("add_market", admin, abi.encodeCall(engine.addMarket, (USD, 0.1e18, 0.05e18, 0.0005e18)));
+        _measureCall("register_emitter", admin, abi.encodeCall(engine.registerEmitter, (4242, bytes32(uint256(0xb0b)), 1_000, 100)));
     }
 }
