@@ -12,7 +12,7 @@ import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { marginEngineAbi } from '../ts/generated/abi.js'
 import { startAnvil } from '../ts/anvil.js'
 import { revertErrorName } from '../ts/errors.js'
-import { deployBulwark, toBytes32 } from '../ts/deploy.js'
+import { ANVIL_KEY_0, deployBulwark, deployLiquidationParams, toBytes32 } from '../ts/deploy.js'
 import { deployWormholeCore } from '../test/ts/wormhole.js'
 import { guardianKeys } from '../test/ts/harness.js'
 
@@ -101,6 +101,8 @@ try {
       await pub.request({ method: 'evm_mine' as never, params: [] as never })
       await prices(2650n * 10n ** 18n, 56_000n * 10n ** 18n, 140n * 10n ** 18n)
       results.bulwark_liquidate_3_positions = await gas(walletOf(LIQUIDATOR_KEY), engine, marginEngineAbi as Abi, 'liquidate', [pad(trader, { size: 32 })])
+      // an admin call (validated against the 3 markets): the engine runs it in EngineExtension by DELEGATECALL
+      results.bulwark_setLiquidationParams_3_markets = await gas(walletOf(ANVIL_KEY_0), engine, marginEngineAbi as Abi, 'setLiquidationParams', [deployLiquidationParams()])
     }
   }
 } finally {
