@@ -16,6 +16,9 @@ function forgeDeploy(rpcUrl: string, env: Record<string, string>) {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',
+    // bounded: a forge that hangs is killed and the test fails with its output (status null), below vitest's 60 s
+    timeout: 50_000,
+    killSignal: 'SIGKILL',
   })
   const addr = (name: string) => getAddress(new RegExp(`${name} (0x[0-9a-fA-F]{40})`).exec(r.stdout)?.[1] ?? '0x0000000000000000000000000000000000000000')
   return { status: r.status, output: r.stdout + r.stderr, oracle: addr('oracle'), engine: addr('engine'), vault: addr('vault') }
