@@ -12,6 +12,8 @@ import {RateWindowLib} from "../libraries/RateWindowLib.sol";
 ///      rate-limit state and queue pointers; one slot per (chain, token) holds listing, credited
 ///      total and the governor price; one slot per (account, asset) holds active|pending balances;
 ///      replay protection is a bitmap per emitter (one warm-able word per 256 sequences).
+///      MarginEngine and EngineExtension (which runs on the engine's storage by DELEGATECALL) both
+///      inherit this layout: neither may declare state of its own.
 abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     uint8 public paused; // shares slot 0 with the current guardian set (read on every VAA anyway)
 
@@ -135,6 +137,8 @@ abstract contract EngineState is GuardianVerifier, IMessagePublisher {
     function setConsistencyLevel(uint8 level) external onlyAdmin {
         consistencyLevel = level;
     }
+
+    // Implemented in EngineExtension; MarginEngine forwards each call to it unchanged.
 
     /// @notice Registers `emitter` as the vault of `chain` (once per chain) with its rate limit in
     ///         whole USD per rolling 24 h and the single-credit size above which a credit is queued.
