@@ -58,9 +58,15 @@ export class NodeProcess {
     const deadline = Date.now() + 30_000
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`node ${this.node.index} exited with ${this.child.exitCode}; see ${join(this.node.dataDir, 'node.log')}`)
+      let answered: unknown
       try {
-        if ((await fetch(`http://127.0.0.1:${this.node.opsPort}/healthz`, { signal: AbortSignal.timeout(500) })).ok) return
+        if ((await fetch(`http://127.0.0.1:${this.node.opsPort}/healthz`, { signal: AbortSignal.timeout(500) })).ok) {
+          // healthy, but is it this process? Another session's node may hold a port freePort handed out
+          answered = ((await (await fetch(`http://127.0.0.1:${this.node.opsPort}/status`, { signal: AbortSignal.timeout(2000) })).json()) as { peerId?: unknown }).peerId
+        }
       } catch {}
+      if (answered === this.node.peerId) return
+      if (answered !== undefined) throw new Error(`node ${this.node.index}: ops port ${this.node.opsPort} answers as ${String(answered)}, not ${this.node.peerId} (the port is another process's)`)
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error(`node ${this.node.index} did not become healthy`)
