@@ -427,6 +427,18 @@ export class HealthBook {
     out.exposure = sens
   }
 
+  /**
+   * Reads the memory approxSlack(i) will read first (the account's start, shape, settlement and
+   * first cells) and returns a number made of it. Called over a batch of accounts before their
+   * approxSlack, its independent loads miss the cache together instead of one after another.
+   */
+  touch(i: number): number {
+    const c = this.#start[i]!
+    const s = c >>> SLAB_BITS
+    const o = c & SLAB_MASK
+    return this.settlement[i]! + this.#shape[i]! + this.#val[s]![o]! + this.#val[s]![o + 8]! + this.#tag[s]![o]!
+  }
+
   /** Whether the float screen cannot rule out liquidation: slack within float error of zero, or below. */
   static nearOrBelow(o: ApproxSlack): boolean {
     return o.mm > 0 && o.slack <= o.magnitude * SCREEN_TOLERANCE + 1e-9

@@ -19,6 +19,16 @@ export type TickResult = {
  */
 const LOG_EPSILON = 1e-12
 /**
+ * Share of an account's slack that may pay off whole feed terms (collateral, longs: a price cannot
+ * fall below 0) so that they need no trigger. Measured on the stressed 1M book: 0.03 holds 25% fewer
+ * trigger entries (3.98M live vs 5.32M) for 2% more re-evaluations a tick; 0.1 holds 35% fewer for 8% more.
+ */
+const BUY_OUT = 0.03
+/** Accounts whose memory onPrice loads together before re-evaluating them one by one. */
+const TOUCH_BATCH = 8
+/** Most stale-entry scanning one tick does (see #compact). */
+const COMPACT_PER_TICK = 32_768
+/**
  * How an account's slack is shared among its feeds: feed f gets a share proportional to e_f^(2/3),
  * e_f its term |g_f| p_f. Equal distances (e_f^1) fire every feed at once, the feed an account barely
  * depends on as early as the one that carries its risk; a trigger at distance d on a random walk is
@@ -65,11 +75,16 @@ export class LiquidationIndex {
   readonly #queued: Uint8Array
   /** Entries of current versions across all feeds (the rest of the queues is stale). */
   #live = 0
-  /** Entries pushed since the last compaction step (sets its budget). */
+  /** Entries pushed since the last compaction step, and entries the compaction still owes a scan. */
   #pushed = 0
+  #owed = 0
   readonly #scratch: ApproxSlack = { slack: 0, mm: 0, magnitude: 0, exposure: 0 }
   readonly #sens: FeedSensitivity
   readonly #share: Float64Array
+  /** Keeps the batch loads of onPrice observable (so they are not optimized away). */
+  #sink = 0
+  /** Scratch of onPrice: the accounts a tick popped. */
+  #popped = new Int32Array(1024)
   /** Accounts currently liquidatable (exact), waiting for a keeper. */
   readonly liquidatable = new Set<number>()
 
@@ -170,17 +185,29 @@ export class LiquidationIndex {
   #pushTriggers(i: number, budget: number, ver: number): number {
     const { n, net, err, feeds } = this.#sens
     const shares = this.#share
+    // a feed whose slack can only fall with its price and whose whole term fits in BUY_OUT of the
+    // budget is given its whole term: even a price of 0 cannot take more, so it needs no trigger
+    let bought = 0
     let total = 0
     for (let k = 0; k < n; k++) {
-      const s = share(Math.abs(net[k]!) + err[k]!)
+      const g = net[k]!
+      const term = (g < 0 ? err[k]! - g : g + err[k]!) * (1 + 1e-12)
+      if (g > err[k]! && bought + term <= BUY_OUT * budget) {
+        bought += term
+        shares[k] = -1
+        continue
+      }
+      const s = share(term)
       shares[k] = s
       total += s
     }
+    budget -= bought
     let pushed = 0
     for (let k = 0; k < n; k++) {
       const f = feeds[k]!
       const g = net[k]!
       const e = err[k]!
+      if (shares[k]! < 0) continue
       // the share's fraction of the feed's term, rounded down (the trigger can only fire early)
       const x = (budget * (shares[k]! / total)) / ((g < 0 ? e - g : g + e) * (1 + 1e-12))
       if (g > e) {
@@ -245,23 +272,37 @@ export class LiquidationIndex {
     this.book.setPrice(feed, price)
     const lv = Math.log(this.book.feedPrice[feed]!)
     this.#level[feed] = lv
-    const ids: number[] = []
-    const vers: number[] = []
+    // the current entries popped, re-evaluated in slot order (the book's and the index's
+    // per-account arrays are then read in one direction)
+    let popped = this.#popped
+    let np = 0
     const live = this.#version
     const take = (id: number, ver: number) => {
-      if (ver === live[id]) {
-        ids.push(id)
-        vers.push(ver)
+      if (ver !== live[id]) return
+      if (np === popped.length) {
+        const grown = new Int32Array(2 * popped.length)
+        grown.set(popped)
+        this.#popped = popped = grown
       }
+      popped[np++] = id
     }
     this.#queues.popTo(2 * feed, lv, take)
     this.#queues.popTo(2 * feed + 1, -lv, take)
+    const order = popped.subarray(0, np).sort()
     const liquidatable: number[] = []
     let reevaluated = 0
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!
+    const book = this.book
+    const queued = this.#queued
+    let sink = 0
+    for (let k = 0; k < np; k++) {
+      if ((k & (TOUCH_BATCH - 1)) === 0) {
+        // the next batch's memory, loaded together (see HealthBook.touch)
+        for (let j = k; j < k + TOUCH_BATCH && j < np; j++) sink += book.touch(order[j]!) + queued[order[j]!]!
+        this.#sink = sink
+      }
+      const id = order[k]!
       // an account popped from both queues (a trigger at distance 0 on each side) is re-armed once
-      if (vers[k] !== live[id]) continue
+      if (k > 0 && order[k - 1] === id) continue
       reevaluated++
       if (this.#arm(id)) liquidatable.push(id)
     }
@@ -271,13 +312,21 @@ export class LiquidationIndex {
 
   /**
    * Lazy deletion leaves an account's entries on its other feeds behind when it is re-armed. Once
-   * they pass a quarter of the live entries, every tick scans a few buckets: four entries for each
-   * one pushed since the last step, so a full round of the queues ends before the stale entries
-   * grow by another quarter, and no tick pays for compacting a whole queue at once.
+   * they pass a quarter of the live entries, ticks scan a few buckets: four entries for each one
+   * pushed, so a full round of the queues ends before the stale entries grow by another quarter.
+   * The scanning is owed, not done at once: a tick scans at most COMPACT_PER_TICK entries, none if
+   * it pushed more than that, and the light ticks pay off what a heavy one owes (a tick that re-arms
+   * 12,000 accounts would otherwise scan ~200,000 entries), unless stale entries outnumber live ones.
    */
   #compact(): void {
     const stale = this.#queues.size - this.#live
-    if (stale > (this.#live >> 2) + 1024) this.#queues.compactSome(this.#version, 4 * this.#pushed + 1024)
+    if (stale > (this.#live >> 2) + 1024) {
+      this.#owed += 4 * this.#pushed + 1024
+      // a tick that re-armed many accounts scans nothing (it is the slow one); the next ones pay
+      const budget = stale > this.#live ? this.#owed : this.#pushed > COMPACT_PER_TICK ? 0 : Math.min(this.#owed, COMPACT_PER_TICK)
+      this.#queues.compactSome(this.#version, budget)
+      this.#owed -= budget
+    } else this.#owed = 0
     this.#pushed = 0
   }
 }

@@ -11,9 +11,9 @@ type Bucket = { chunks: number[]; n: number }
 
 /**
  * Trigger levels of every feed in buckets of fixed width. An entry is (key, account id, version)
- * in 7 bytes: the key as a 16-bit fraction of its bucket rounded down (so an entry can only fire
- * early, never late: early is a wasted re-check, late would be a missed liquidation), the id as an
- * int32 and the account's version mod 256 (a stale entry whose version wrapped around is a wasted
+ * in 8 bytes (two words side by side): the key as a 16-bit fraction of its bucket rounded down (so an entry can only fire
+ * early, never late: early is a wasted re-check, late would be a missed liquidation), the id as a
+ * uint32 and the account's version mod 256 (a stale entry whose version wrapped around is a wasted
  * re-check too). Entries live in fixed-size chunks taken from slabs shared by all feeds; a freed
  * chunk is reused, so memory follows the peak entry count without copies or allocator churn.
  *
@@ -26,9 +26,8 @@ type Bucket = { chunks: number[]; n: number }
 export class TriggerBuckets {
   readonly #feeds: Map<number, Bucket>[]
   readonly #cur: Float64Array
-  readonly #keys: Uint16Array[] = []
-  readonly #ids: Int32Array[] = []
-  readonly #vers: Uint8Array[] = []
+  /** Entry slabs: two words an entry, the account id and (fraction << 8 | version), so a push touches one cache line. */
+  readonly #ent: Uint32Array[] = []
   readonly #free: number[] = []
   #fresh = 0
   /** Entries held (live and stale). */
@@ -44,11 +43,7 @@ export class TriggerBuckets {
   #alloc(): number {
     const c = this.#free.pop()
     if (c !== undefined) return c
-    if (this.#fresh === this.#keys.length * SLAB) {
-      this.#keys.push(new Uint16Array(SLAB * CHUNK))
-      this.#ids.push(new Int32Array(SLAB * CHUNK))
-      this.#vers.push(new Uint8Array(SLAB * CHUNK))
-    }
+    if (this.#fresh === this.#ent.length * SLAB) this.#ent.push(new Uint32Array(2 * SLAB * CHUNK))
     return this.#fresh++
   }
 
@@ -72,10 +67,10 @@ export class TriggerBuckets {
     if ((bk.n & (CHUNK - 1)) === 0) bk.chunks.push(this.#alloc())
     const c = bk.chunks[bk.n >>> CHUNK_BITS]!
     const s = c >>> SLAB_BITS
-    const at = ((c & (SLAB - 1)) << CHUNK_BITS) | (bk.n & (CHUNK - 1))
-    this.#keys[s]![at] = q
-    this.#ids[s]![at] = id
-    this.#vers[s]![at] = ver
+    const at = (((c & (SLAB - 1)) << CHUNK_BITS) | (bk.n & (CHUNK - 1))) << 1
+    const ent = this.#ent[s]!
+    ent[at] = id
+    ent[at + 1] = (q << 8) | ver
     bk.n++
     this.size++
   }
@@ -129,23 +124,22 @@ export class TriggerBuckets {
     let w = 0
     for (let r = 0; r < bk.n; r++) {
       const c = bk.chunks[r >>> CHUNK_BITS]!
-      const s = c >>> SLAB_BITS
-      const at = ((c & (SLAB - 1)) << CHUNK_BITS) | (r & (CHUNK - 1))
-      const id = this.#ids[s]![at]!
-      const ver = this.#vers[s]![at]!
-      const q = this.#keys[s]![at]!
-      if (q <= qTake) {
+      const ent = this.#ent[c >>> SLAB_BITS]!
+      const at = (((c & (SLAB - 1)) << CHUNK_BITS) | (r & (CHUNK - 1))) << 1
+      const id = ent[at]!
+      const meta = ent[at + 1]!
+      const ver = meta & 255
+      if (meta >>> 8 <= qTake) {
         take?.(id, ver)
         continue
       }
       if (live && live[id] !== ver) continue
       if (w !== r) {
         const cw = bk.chunks[w >>> CHUNK_BITS]!
-        const sw = cw >>> SLAB_BITS
-        const aw = ((cw & (SLAB - 1)) << CHUNK_BITS) | (w & (CHUNK - 1))
-        this.#keys[sw]![aw] = q
-        this.#ids[sw]![aw] = id
-        this.#vers[sw]![aw] = ver
+        const ew = this.#ent[cw >>> SLAB_BITS]!
+        const aw = (((cw & (SLAB - 1)) << CHUNK_BITS) | (w & (CHUNK - 1))) << 1
+        ew[aw] = id
+        ew[aw + 1] = meta
       }
       w++
     }
@@ -155,8 +149,8 @@ export class TriggerBuckets {
     while (bk.chunks.length > keep) this.#free.push(bk.chunks.pop()!)
   }
 
-  /** Bytes of the entry slabs (each entry 7 bytes) and how many chunks are in use. */
+  /** Bytes of the entry slabs (each entry 8 bytes) and how many chunks are in use. */
   footprint(): { slabBytes: number; chunksInUse: number; chunkEntries: number } {
-    return { slabBytes: this.#keys.length * SLAB * CHUNK * 7, chunksInUse: this.#fresh - this.#free.length, chunkEntries: CHUNK }
+    return { slabBytes: this.#ent.length * SLAB * CHUNK * 8, chunksInUse: this.#fresh - this.#free.length, chunkEntries: CHUNK }
   }
 }
