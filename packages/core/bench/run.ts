@@ -75,6 +75,7 @@ function indexTicks(n: number, maxLeverage = 20n) {
   // re-evaluations that changed nothing: the account was healthy before the tick (liquidatable
   // ones are cleared at once here) and still is
   const falseReevaluated: number[] = []
+  let deferred = 0
   let found = 0
   for (let k = 0; k < 300; k++) {
     const feed = Number(next() % 8n)
@@ -85,6 +86,7 @@ function indexTicks(n: number, maxLeverage = 20n) {
     times.push(performance.now() - t)
     reevaluated.push(r.reevaluated)
     falseReevaluated.push(r.reevaluated - r.liquidatable.length)
+    deferred += r.deferred
     found += r.liquidatable.length
     clear(r.liquidatable)
   }
@@ -107,6 +109,8 @@ function indexTicks(n: number, maxLeverage = 20n) {
     reevaluatedPerTickMax: Math.max(...reevaluated),
     falseReevaluatedPerTickMean: Math.round(falseReevaluated.reduce((a, b) => a + b, 0) / falseReevaluated.length),
     falseReevaluatedPerTickP99: pct(falseReevaluated, 0.99),
+    /** Crossed triggers that took their account's reserve instead of a re-evaluation. */
+    deferredPerTickMean: Math.round(deferred / times.length),
     /** Re-evaluations in the tick at the p99 time, and how many of them found a new liquidation. */
     p99Tick: (() => {
       const k = times.indexOf(pct(times, 0.99))

@@ -100,6 +100,28 @@ describe('liquidation index against exact math (property)', () => {
     expect(skipped).toBeGreaterThan(0)
   })
 
+  it('stays exact when every feed trends against the accounts at once (each trigger takes its share, the first one the reserve)', () => {
+    let liquidations = 0
+    fc.assert(
+      fc.property(fc.array(account, { minLength: 10, maxLength: 40 }), fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 30, maxLength: 90 }), (accounts, up, steps) => {
+        const book = new HealthBook(config())
+        START.forEach((p, f) => book.setPrice(f, p))
+        accounts.forEach((x, i) => book.setAccount(i, make(x, book)))
+        const index = new LiquidationIndex(book)
+        index.build()
+        steps.forEach((bps, k) => {
+          // feeds in turn, each in its own direction, small steps: no single tick jumps a trigger's reserve
+          const f = k % 3
+          const r = index.onPrice(f, (book.feedPriceExact[f]! * BigInt(10_000 + (up[f] ? bps : -bps))) / 10_000n)
+          liquidations += r.liquidatable.length
+          expect(sorted(index.liquidatable)).toEqual(exactlyLiquidatable(book))
+        })
+      }),
+      { numRuns: 150 },
+    )
+    expect(liquidations).toBeGreaterThan(100)
+  })
+
   it('keeps exactness through re-indexed accounts and multiplier changes', () => {
     fc.assert(
       fc.property(fc.array(account, { minLength: 10, maxLength: 30 }), fc.array(fc.tuple(tick, fc.integer({ min: 0, max: 29 }), account, fc.integer({ min: 0, max: 9 })), { minLength: 5, maxLength: 25 }), (accounts, steps) => {

@@ -9,6 +9,8 @@ export const TRIGGER_BUCKET = 0.0005
 export type TickResult = {
   /** Accounts whose trigger was crossed and that were re-evaluated. */
   reevaluated: number
+  /** Crossed triggers that took their account's reserve and moved further out instead (no re-evaluation). */
+  deferred: number
   /** Accounts this tick made liquidatable (exact: the float screen decides outside its error band, bigint math inside it). */
   liquidatable: number[]
 }
@@ -24,6 +26,23 @@ const LOG_EPSILON = 1e-12
  * trigger entries (3.98M live vs 5.32M) for 2% more re-evaluations a tick; 0.1 holds 35% fewer for 8% more.
  */
 const BUY_OUT = 0.03
+/**
+ * Share of an account's slack (after BUY_OUT) held back from the per-feed shares as a reserve:
+ * the first trigger of the account to fire takes it (its entry moves out to where the feed has used
+ * its share plus the reserve, in whole FURTHER_UNITs rounded down, carried in the entry's extra
+ * byte) and the account is not re-evaluated. The slack is then shared dynamically: whichever feed
+ * moves first gets the reserve. The claim is a bit of the account's entry count (CLAIMED).
+ */
+const RESERVE = 0.2
+const FURTHER_UNIT = 1e-4
+const NO_FURTHER = 255
+const CLAIMED = 128
+const COUNT = 127
+/** The extra byte for a trigger that may move `dd` further out (0: it may not). */
+const further = (dd: number): number => {
+  const u = Math.floor(dd / FURTHER_UNIT)
+  return u < 1 ? 0 : u > 254 ? 254 : u
+}
 /** Accounts whose memory onPrice loads together before re-evaluating them one by one. */
 const TOUCH_BATCH = 8
 /** Most stale-entry scanning one tick does (see #compact). */
@@ -139,7 +158,7 @@ export class LiquidationIndex {
     this.book.approxSlack(i, o, this.#sens)
     const ver = (this.#version[i]! + 1) & 255
     this.#version[i] = ver
-    this.#live -= this.#queued[i]!
+    this.#live -= this.#queued[i]! & COUNT
     this.#queued[i] = 0
     if (o.mm === 0) {
       this.liquidatable.delete(i)
@@ -171,10 +190,10 @@ export class LiquidationIndex {
   }
 
   /** Pushes a trigger on feed `f`'s rising (or falling) queue, `d` above its level (less the float allowance). */
-  #push(i: number, f: number, rising: boolean, d: number, ver: number): void {
+  #push(i: number, f: number, rising: boolean, d: number, ver: number, extra = 0): void {
     const lv = this.#level[f]!
     const dd = d > LOG_EPSILON ? d - LOG_EPSILON : 0
-    this.#queues.push(rising ? 2 * f : 2 * f + 1, rising ? lv + dd : dd - lv, i, ver)
+    this.#queues.push(rising ? 2 * f : 2 * f + 1, rising ? lv + dd : dd - lv, i, ver, extra)
   }
 
   /**
@@ -202,29 +221,37 @@ export class LiquidationIndex {
       total += s
     }
     budget -= bought
+    // the reserve: held back from the shares, it goes to the first feed whose trigger fires
+    const reserve = budget * RESERVE
+    budget -= reserve
     let pushed = 0
     for (let k = 0; k < n; k++) {
       const f = feeds[k]!
       const g = net[k]!
       const e = err[k]!
       if (shares[k]! < 0) continue
+      const term = (g < 0 ? e - g : g + e) * (1 + 1e-12)
       // the share's fraction of the feed's term, rounded down (the trigger can only fire early)
-      const x = (budget * (shares[k]! / total)) / ((g < 0 ? e - g : g + e) * (1 + 1e-12))
+      const s = budget * (shares[k]! / total)
+      const x = s / term
+      const y = (s + reserve) / term
       if (g > e) {
         // slack rises with the price: only a fall costs, and at most the whole term
         if (x < 1) {
-          this.#push(i, f, false, (2 * x) / (2 - x), ver)
+          const d = (2 * x) / (2 - x)
+          this.#push(i, f, false, d, ver, y >= 1 ? NO_FURTHER : further((2 * y) / (2 - y) - d))
           pushed++
         }
+      } else if (g < -e) {
+        const d = (2 * x) / (2 + x)
+        this.#push(i, f, true, d, ver, further((2 * y) / (2 + y) - d))
+        pushed++
       } else {
+        // the float error leaves the sign open: both sides, and no reserve
         const d = (2 * x) / (2 + x)
         this.#push(i, f, true, d, ver)
-        pushed++
-        if (g >= -e) {
-          // the float error leaves the sign open: both sides
-          this.#push(i, f, false, d, ver)
-          pushed++
-        }
+        this.#push(i, f, false, d, ver)
+        pushed += 2
       }
     }
     return pushed
@@ -263,7 +290,7 @@ export class LiquidationIndex {
       if (this.#arm(i)) liquidatable.push(i)
     }
     this.#compact()
-    return { reevaluated, liquidatable }
+    return { reevaluated, deferred: 0, liquidatable }
   }
 
   /** Applies a new price on `feed` and returns the accounts that became liquidatable. */
@@ -277,8 +304,30 @@ export class LiquidationIndex {
     let popped = this.#popped
     let np = 0
     const live = this.#version
-    const take = (id: number, ver: number) => {
+    const queued = this.#queued
+    // triggers moved out by a claim: (id, queue, key, version), pushed once the pops are done
+    const claims: number[] = []
+    let dropped = 0
+    let queue = 2 * feed
+    let level = lv
+    const take = (id: number, ver: number, key: number, extra: number) => {
       if (ver !== live[id]) return
+      if (extra !== 0 && (queued[id]! & CLAIMED) === 0) {
+        // the first of the account's triggers to fire takes the reserve: it moves further out
+        // (or, when the reserve covers the whole term, goes) and the account is not re-evaluated
+        const next = extra === NO_FURTHER ? Infinity : key + extra * FURTHER_UNIT
+        if (next > level) {
+          queued[id] = queued[id]! | CLAIMED
+          if (next === Infinity) {
+            queued[id] = queued[id]! - 1
+            this.#live--
+            dropped++
+          } else {
+            claims.push(id, queue, next, ver)
+          }
+          return
+        }
+      }
       if (np === popped.length) {
         const grown = new Int32Array(2 * popped.length)
         grown.set(popped)
@@ -286,13 +335,20 @@ export class LiquidationIndex {
       }
       popped[np++] = id
     }
-    this.#queues.popTo(2 * feed, lv, take)
-    this.#queues.popTo(2 * feed + 1, -lv, take)
+    this.#queues.popTo(queue, level, take)
+    queue = 2 * feed + 1
+    level = -lv
+    this.#queues.popTo(queue, level, take)
+    const deferred = claims.length / 4 + dropped
+    for (let k = 0; k < claims.length; k += 4) {
+      // an account popped again in this tick was re-armed with a new version: the claim is stale
+      this.#queues.push(claims[k + 1]!, claims[k + 2]!, claims[k]!, claims[k + 3]!)
+      this.#pushed++
+    }
     const order = popped.subarray(0, np).sort()
     const liquidatable: number[] = []
     let reevaluated = 0
     const book = this.book
-    const queued = this.#queued
     let sink = 0
     for (let k = 0; k < np; k++) {
       if ((k & (TOUCH_BATCH - 1)) === 0) {
@@ -307,7 +363,7 @@ export class LiquidationIndex {
       if (this.#arm(id)) liquidatable.push(id)
     }
     this.#compact()
-    return { reevaluated, liquidatable }
+    return { reevaluated, deferred, liquidatable }
   }
 
   /**

@@ -8,6 +8,8 @@ const SLAB = 1 << SLAB_BITS
 const FRACTION = 65536
 
 type Bucket = { chunks: number[]; n: number }
+/** Receives a popped entry: account id, version, key (rounded down) and the 8-bit `extra` it was pushed with. */
+export type Take = (id: number, ver: number, key: number, extra: number) => void
 
 /**
  * Trigger levels of every feed in buckets of fixed width. An entry is (key, account id, version)
@@ -53,7 +55,7 @@ export class TriggerBuckets {
   }
 
   /** Adds an entry; a key below the feed's current bucket (never pushed by the index) is filed at the start of that bucket (it fires as soon as the level is back there). */
-  push(feed: number, key: number, id: number, ver: number): void {
+  push(feed: number, key: number, id: number, ver: number, extra = 0): void {
     const x = key / this.width
     let b = Math.floor(x)
     let q = Math.floor((x - b) * FRACTION)
@@ -70,13 +72,16 @@ export class TriggerBuckets {
     const at = (((c & (SLAB - 1)) << CHUNK_BITS) | (bk.n & (CHUNK - 1))) << 1
     const ent = this.#ent[s]!
     ent[at] = id
-    ent[at + 1] = (q << 8) | ver
+    ent[at + 1] = ((extra << 24) | (q << 8) | ver) >>> 0
     bk.n++
     this.size++
   }
 
-  /** Calls `take(id, ver)` for every entry of `feed` with key <= level, removing it; `level` becomes the feed's current level. */
-  popTo(feed: number, level: number, take: (id: number, ver: number) => void): void {
+  /**
+   * Calls `take(id, ver, key, extra)` for every entry of `feed` with key <= level, removing it (`key`
+   * as stored: rounded down to 1/65536 of a bucket); `level` becomes the feed's current level.
+   */
+  popTo(feed: number, level: number, take: Take): void {
     const x = level / this.width
     const last = Math.floor(x)
     const buckets = this.#feeds[feed]!
@@ -84,7 +89,7 @@ export class TriggerBuckets {
       const bk = buckets.get(b)
       if (!bk) continue
       // an entry of the last bucket fires when its fraction q <= (level / width - last) * FRACTION
-      this.#filter(bk, b < last ? FRACTION : (x - last) * FRACTION, undefined, take)
+      this.#filter(bk, b, b < last ? FRACTION : (x - last) * FRACTION, undefined, take)
       if (bk.n === 0) buckets.delete(b)
     }
     this.#cur[feed] = last
@@ -109,7 +114,7 @@ export class TriggerBuckets {
       }
       const [b, bk] = next.value
       budget -= bk.n
-      this.#filter(bk, -1, live, undefined)
+      this.#filter(bk, b, -1, live, undefined)
       if (bk.n === 0) buckets.delete(b)
     }
     return before - this.size
@@ -120,7 +125,7 @@ export class TriggerBuckets {
    * current under `live` (when given); hands the others to `take` (when given). Frees the chunks
    * left empty.
    */
-  #filter(bk: Bucket, qTake: number, live: Uint8Array | undefined, take: ((id: number, ver: number) => void) | undefined): void {
+  #filter(bk: Bucket, b: number, qTake: number, live: Uint8Array | undefined, take: Take | undefined): void {
     let w = 0
     for (let r = 0; r < bk.n; r++) {
       const c = bk.chunks[r >>> CHUNK_BITS]!
@@ -129,8 +134,9 @@ export class TriggerBuckets {
       const id = ent[at]!
       const meta = ent[at + 1]!
       const ver = meta & 255
-      if (meta >>> 8 <= qTake) {
-        take?.(id, ver)
+      const q = (meta >>> 8) & 0xffff
+      if (q <= qTake) {
+        take?.(id, ver, (b + q / FRACTION) * this.width, meta >>> 24)
         continue
       }
       if (live && live[id] !== ver) continue
