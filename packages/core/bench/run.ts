@@ -2,7 +2,9 @@
  * Core benchmarks (pnpm bench): exact health of 1M accounts, the liquidation index per tick at
  * 100k and 1M accounts (the stressed book: 5% liquidatable at start, 4% more below health 1.1; a book at up to
  * 14x leverage beside it), and 31-source median aggregation. Writes bench-results/core.json with
- * the load average before and after each part (the machine is shared).
+ * the load average before and after each part (the machine is shared). Per tick it counts the
+ * re-evaluations, the false ones (the account stays healthy: liquidated accounts are cleared at once)
+ * and the triggers deferred by a reserve. `--only <part>` runs one index part and prints it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'

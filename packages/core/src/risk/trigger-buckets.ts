@@ -12,18 +12,20 @@ type Bucket = { chunks: number[]; n: number }
 export type Take = (id: number, ver: number, key: number, extra: number) => void
 
 /**
- * Trigger levels of every feed in buckets of fixed width. An entry is (key, account id, version)
- * in 8 bytes (two words side by side): the key as a 16-bit fraction of its bucket rounded down (so an entry can only fire
- * early, never late: early is a wasted re-check, late would be a missed liquidation), the id as a
- * uint32 and the account's version mod 256 (a stale entry whose version wrapped around is a wasted
+ * Trigger levels of every feed in buckets of fixed width. An entry is (key, account id, version,
+ * extra) in 8 bytes (two words side by side): the key as a 16-bit fraction of its bucket rounded
+ * down (so an entry can only fire early, never late: early is a wasted re-check, late would be a
+ * missed liquidation), the id as a uint32, a byte the caller gives back on pop (extra) and the
+ * account's version mod 256 (a stale entry whose version wrapped around is a wasted
  * re-check too). Entries live in fixed-size chunks taken from slabs shared by all feeds; a freed
  * chunk is reused, so memory follows the peak entry count without copies or allocator churn.
  *
  * Push is an append; popping a level takes whole buckets below it and the entries of its own
  * bucket at or below it. A feed's level may go down as well as up (the index keys triggers by
  * price level): the caller only ever pushes keys at or above the feed's current level, so the
- * buckets below the current one are empty and a level that falls pops nothing. Entries whose version is no longer the account's are dropped by
- * `compactSome`, a bounded number of entries per call (round-robin over feeds and buckets).
+ * buckets below the current one are empty and a level that falls pops nothing. Entries whose
+ * version is no longer the account's are dropped by `compactSome`, a bounded number of entries per
+ * call (round-robin over feeds and buckets).
  */
 export class TriggerBuckets {
   readonly #feeds: Map<number, Bucket>[]
