@@ -325,8 +325,12 @@ export class LiquidationIndex {
         if (next > level) {
           queued[id] = queued[id]! | CLAIMED
           if (next === Infinity) {
-            queued[id] = queued[id]! - 1
-            this.#live--
+            // (a stale entry whose version wrapped around may claim too: that only wastes the
+            // reserve, and the count must not go below 0)
+            if ((queued[id]! & COUNT) > 0) {
+              queued[id] = queued[id]! - 1
+              this.#live--
+            }
             dropped++
           } else {
             claims.push(id, queue, next, ver)
