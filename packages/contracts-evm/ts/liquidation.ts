@@ -1,4 +1,4 @@
-import { InvalidParameterError, RISK_PROFILE, WAD, checkTargetHealth } from '@bulwark/core'
+import { InvalidParameterError, RISK_PROFILE, checkLiquidationParams } from '@bulwark/core'
 
 /**
  * The engine's liquidation parameters (WAD; docs/protocol.md section 8), `RiskLib.LiquidationParams`.
@@ -48,11 +48,7 @@ export function deployLiquidationParams(overrides: Partial<LiquidationParamsEvm>
     if (typeof v !== 'bigint') throw new InvalidParameterError(`${k} must be a bigint (WAD)`, { field: k })
     p[k as keyof LiquidationParamsEvm] = v
   }
-  if (p.closeFactor <= 0n || p.closeFactor > WAD) throw new InvalidParameterError('closeFactor must be in (0, 1e18]', { field: 'closeFactor' })
-  for (const k of ['fullLiquidationHealth', 'penaltyRate', 'liquidatorShare'] as const) {
-    if (p[k] < 0n || p[k] > WAD) throw new InvalidParameterError(`${k} must be in [0, 1e18]`, { field: k })
-  }
-  if (p.dustNotional < 0n || p.dustNotional >= 1n << 256n) throw new InvalidParameterError('dustNotional must be a uint256', { field: 'dustNotional' })
-  checkTargetHealth(p.targetHealth, p.penaltyRate, mmfs)
+  checkLiquidationParams(p, mmfs)
+  if (p.dustNotional >= 1n << 256n) throw new InvalidParameterError('dustNotional must be a uint256', { field: 'dustNotional' })
   return p
 }

@@ -49,12 +49,18 @@ export type LiquidationResult = {
   insuranceFundAfter: bigint
 }
 
-function checkParams(p: LiquidationParams): void {
+/**
+ * Validates liquidation parameters as every chain does at configuration (docs/protocol.md section 8):
+ * the fractions in [0, 1e18], `closeFactor` positive, `dustNotional` not negative, and the target
+ * health rule ({@link checkTargetHealth}) against every market's `mmf`. `InvalidParameter` names the field.
+ */
+export function checkLiquidationParams(p: LiquidationParams, mmfs: readonly bigint[]): void {
   for (const k of ['closeFactor', 'fullLiquidationHealth', 'penaltyRate', 'liquidatorShare'] as const) {
     if (p[k] < 0n || p[k] > WAD) throw new InvalidParameterError(`${k} must be in [0, 1e18]`, { field: k })
   }
   if (p.closeFactor === 0n) throw new InvalidParameterError('closeFactor must be positive', { field: 'closeFactor' })
   if (p.dustNotional < 0n) throw new InvalidParameterError('dustNotional must not be negative', { field: 'dustNotional' })
+  checkTargetHealth(p.targetHealth ?? 0n, p.penaltyRate, mmfs)
 }
 
 /**
@@ -92,9 +98,8 @@ export function targetFraction(before: AccountHealth, targetHealth: bigint, pena
  * equity_after + fund_after + reward = equity_before + fund_before + socialized.
  */
 export function liquidate(account: Account, ctx: RiskContext, insuranceFund: bigint, params: LiquidationParams = DEFAULT_LIQUIDATION): LiquidationResult {
-  checkParams(params)
   const targetHealth = params.targetHealth ?? 0n
-  if (targetHealth !== 0n) checkTargetHealth(targetHealth, params.penaltyRate, Object.values(ctx.markets).map((m) => m.mmf))
+  checkLiquidationParams(params, targetHealth === 0n ? [] : Object.values(ctx.markets).map((m) => m.mmf))
   if (insuranceFund < 0n) throw new InvalidParameterError('insuranceFund must not be negative', { field: 'insuranceFund' })
   const before = evaluateAccount(account, ctx)
   if (before.mmReq === 0n || before.health >= WAD) {
