@@ -5,4 +5,4 @@ export { deployBulwark, toBytes32, ANVIL_KEY_0, ENGINE_LIQUIDATION_DEFAULTS, NAT
 export { EvmChainAdapter, type EvmAdapterOptions } from './adapter.js'
 export { toCoreError, coreErrorClass, revertErrorName, TransactionStuckError, type TransactionStuckParameters } from './errors.js'
 export { NonceTracker, isNonceError } from './nonce.js'
-export { EvmSender, bumpFee, type EvmSenderOptions, type ContractCall, type Fees, type SentTransaction, type SendResult } from './sender.js'
+export { EvmSender, bumpFee, feeBumpOptions, type FeeBump, type EvmSenderOptions, type ContractCall, type Fees, type SentTransaction, type SendResult } from './sender.js'

@@ -37,6 +37,17 @@ export type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }
 
 export type SentTransaction = Fees & { functionName: string; nonce: number; hash: Hex; bump: number }
 
+/** An operator's replace-and-bump settings, as the relayer's and the oracle node's configs give them. */
+export type FeeBump = { afterMs: number; percent: number; maxBumps: number }
+
+/**
+ * The sender options for `feeBump`: re-send every `afterMs` with fees +`percent`, `maxBumps` times,
+ * and give every bump its full wait, so TransactionStuck comes `afterMs` after the last one.
+ */
+export function feeBumpOptions(f: FeeBump): Required<Pick<EvmSenderOptions, 'bumpAfterMs' | 'bumpPercent' | 'maxBumps' | 'receiptTimeoutMs'>> {
+  return { bumpAfterMs: f.afterMs, bumpPercent: f.percent, maxBumps: f.maxBumps, receiptTimeoutMs: (f.maxBumps + 1) * f.afterMs }
+}
+
 /** The mined version's receipt (its status may still be `reverted`), the nonce and every hash sent. */
 export type SendResult = { receipt: TransactionReceipt; nonce: number; hashes: Hex[] }
 

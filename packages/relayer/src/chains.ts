@@ -42,8 +42,7 @@ async function evmAdapter(c: EvmChainConfig, i: number, key: string | undefined)
   if (c.deliver && !key) throw new InvalidConfigError(`chain ${c.chainId} delivers but has no sender key`, { field: `chains[${i}].senderKeyEnv` })
   if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidConfigError('sender key is not 0x + 32 bytes hex', { field: `chains[${i}].senderKeyEnv` })
   const contracts = c.contracts as { oracle: Hex; engine: Hex; vault: Hex }
-  const { EvmChainAdapter } = await import('@bulwark/contracts-evm')
-  const f = c.feeBump
+  const { EvmChainAdapter, feeBumpOptions } = await import('@bulwark/contracts-evm')
   return new EvmChainAdapter({
     deployment: { chainId: c.chainId, evmChainId: c.evmChainId, rpcUrl: c.rpcUrl, admin: '0x0000000000000000000000000000000000000000', contracts, startBlock: String(c.startHeight) },
     ...(key ? { privateKey: key as Hex } : {}),
@@ -52,12 +51,9 @@ async function evmAdapter(c: EvmChainConfig, i: number, key: string | undefined)
     name: c.name,
     // a delivery is re-sent with the same nonce and fees +percent every afterMs, maxBumps times, and
     // is TransactionStuck afterMs after the last bump (its nonce is replaced by the next delivery)
-    bumpAfterMs: f.afterMs,
-    bumpPercent: f.percent,
-    maxBumps: f.maxBumps,
-    receiptTimeoutMs: (f.maxBumps + 1) * f.afterMs,
+    ...feeBumpOptions(c.feeBump),
     // receipts looked for every 250 ms (at most), so a delivery is not seen up to a second late
-    pollingInterval: Math.min(250, f.afterMs),
+    pollingInterval: Math.min(250, c.feeBump.afterMs),
   })
 }
 

@@ -1,4 +1,4 @@
-import type { BulwarkDeployment, SentTransaction } from '@bulwark/contracts-evm'
+import { feeBumpOptions, type BulwarkDeployment, type SentTransaction } from '@bulwark/contracts-evm'
 import type { ChainAdapter, Hex } from '@bulwark/core'
 import { address, createKeyPairSignerFromBytes, createKeyPairSignerFromPrivateKeyBytes } from '@solana/kit'
 import { ConfigError, type ChainConfig, type KeeperSectionConfig } from '../config.js'
@@ -33,7 +33,6 @@ export async function buildChains(chains: readonly ChainConfig[], files: readonl
       if (!f.deployment) throw new ConfigError(`chains.${i}.deployment`, ['no deployment read'])
       if (f.key.length !== 32) throw new ConfigError(`chains.${i}.senderKeyFile`, [`expected a 32-byte key, got ${f.key.length} bytes`])
       const name = c.name ?? `evm-${f.deployment.chainId}`
-      const { afterMs, percent, maxBumps } = c.feeBump
       const onEvmSend = hooks.onEvmSend
       out.push(
         new EvmKeeperChain({
@@ -41,11 +40,7 @@ export async function buildChains(chains: readonly ChainConfig[], files: readonl
           privateKey: hex(f.key),
           name,
           ...(c.rpcUrl ? { rpcUrl: c.rpcUrl } : {}),
-          bumpAfterMs: afterMs,
-          bumpPercent: percent,
-          maxBumps,
-          // every bump gets its full wait: the sender gives up afterMs after the last one
-          receiptTimeoutMs: (maxBumps + 1) * afterMs,
+          ...feeBumpOptions(c.feeBump),
           ...(onEvmSend ? { onSend: (tx: SentTransaction) => onEvmSend(name, tx) } : {}),
         }),
       )
